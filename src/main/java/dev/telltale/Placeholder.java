@@ -1,0 +1,2 @@
+package dev.telltale;
+final class Placeholder {}

@@ -1,0 +1,9 @@
+/**
+ * telltale: an asynchronous HTTP client modeled on WinHTTP. Only {@code dev.telltale} is exported.
+ */
+module dev.telltale {
+  requires org.slf4j;
+  requires static jdk.httpserver;
+
+  exports dev.telltale;
+}
