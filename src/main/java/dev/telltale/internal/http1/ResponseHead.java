@@ -1,0 +1,194 @@
+package dev.telltale.internal.http1;
+
+import dev.telltale.internal.util.Ascii;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * One parsed HTTP/1.x response head: status line and header fields, immutable.
+ *
+ * <p>Fields are kept as two parallel lists in wire order with the server's spelling of names, because
+ * {@code queryHeaders} must be able to return them exactly as received; lookups are case-insensitive
+ * linear scans, which beat a map for the dozen fields a typical response has. {@link #raw()} keeps the
+ * head byte for byte (ISO-8859-1) for the raw-headers query and for tracing.
+ */
+public final class ResponseHead {
+  /** The two versions the parser accepts. */
+  public static final String HTTP_1_1 = "HTTP/1.1";
+
+  /** HTTP/1.0: persistent only with {@code Connection: keep-alive}. */
+  public static final String HTTP_1_0 = "HTTP/1.0";
+
+  private final String version;
+  private final int statusCode;
+  private final String reasonPhrase;
+  private final List<String> names;
+  private final List<String> values;
+  private final String raw;
+  private final int headerBytes;
+  private final boolean keepAlive;
+
+  ResponseHead(
+      String version,
+      int statusCode,
+      String reasonPhrase,
+      List<String> names,
+      List<String> values,
+      String raw,
+      int headerBytes) {
+    this.version = version;
+    this.statusCode = statusCode;
+    this.reasonPhrase = reasonPhrase;
+    this.names = Collections.unmodifiableList(names);
+    this.values = Collections.unmodifiableList(values);
+    this.raw = raw;
+    this.headerBytes = headerBytes;
+    this.keepAlive =
+        HTTP_1_1.equals(version)
+            ? !hasToken("Connection", "close")
+            : hasToken("Connection", "keep-alive") && !hasToken("Connection", "close");
+  }
+
+  /** {@code "HTTP/1.1"} or {@code "HTTP/1.0"}. */
+  public String version() {
+    return version;
+  }
+
+  /** The three-digit status code, 100..999. */
+  public int statusCode() {
+    return statusCode;
+  }
+
+  /** The reason phrase, possibly empty; clients must not depend on it (RFC 9112 §4). */
+  public String reasonPhrase() {
+    return reasonPhrase;
+  }
+
+  /** Number of header fields, counting repeated names separately. */
+  public int fieldCount() {
+    return names.size();
+  }
+
+  /** Name of field {@code i} in wire order, as the server spelled it. */
+  public String fieldName(int i) {
+    return names.get(i);
+  }
+
+  /** Value of field {@code i}, without leading and trailing whitespace. */
+  public String fieldValue(int i) {
+    return values.get(i);
+  }
+
+  /** All field names in wire order, parallel to {@link #fieldValues()}; unmodifiable. */
+  public List<String> fieldNames() {
+    return names;
+  }
+
+  /** All field values in wire order, parallel to {@link #fieldNames()}; unmodifiable. */
+  public List<String> fieldValues() {
+    return values;
+  }
+
+  /** The value of the first field called {@code name} (any case), or null if there is none. */
+  public String firstValue(String name) {
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).equalsIgnoreCase(name)) {
+        return values.get(i);
+      }
+    }
+    return null;
+  }
+
+  /** The values of every field called {@code name} (any case), in wire order; may be empty. */
+  public List<String> values(String name) {
+    List<String> result = new ArrayList<>(2);
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).equalsIgnoreCase(name)) {
+        result.add(values.get(i));
+      }
+    }
+    return result;
+  }
+
+  /** Whether any field called {@code name} exists. */
+  public boolean contains(String name) {
+    return firstValue(name) != null;
+  }
+
+  /**
+   * The head exactly as received, from the status line to the final empty line inclusive, decoded
+   * as ISO-8859-1 so that every byte maps to one char.
+   */
+  public String raw() {
+    return raw;
+  }
+
+  /** Bytes the head occupied on the wire, including the final empty line. */
+  public int headerBytes() {
+    return headerBytes;
+  }
+
+  /** Whether this is a 1xx interim response, after which the final response follows. */
+  public boolean isInterim() {
+    return statusCode < 200;
+  }
+
+  /**
+   * Whether the server allows the connection to be reused after this response (RFC 9112 §9.3):
+   * HTTP/1.1 unless {@code Connection: close}; HTTP/1.0 only with {@code Connection: keep-alive}. The
+   * body framing may still force a close (a close-delimited body).
+   */
+  public boolean keepAlive() {
+    return keepAlive;
+  }
+
+  /** Whether the server will close the connection after this response: {@code !keepAlive()}. */
+  public boolean connectionClose() {
+    return !keepAlive;
+  }
+
+  /**
+   * Whether a field called {@code name} lists {@code token} (any case) among its comma-separated
+   * elements, as {@code Connection} and {@code Transfer-Encoding} do.
+   */
+  public boolean hasToken(String name, String token) {
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).equalsIgnoreCase(name) && listContains(values.get(i), token)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Scans a {@code #token} list in place: no split, no regex, no substrings. */
+  static boolean listContains(String list, String token) {
+    int n = list.length();
+    int i = 0;
+    while (i < n) {
+      int end = list.indexOf(',', i);
+      if (end < 0) {
+        end = n;
+      }
+      int from = i;
+      int to = end;
+      while (from < to && Ascii.isWhitespace(list.charAt(from))) {
+        from++;
+      }
+      while (to > from && Ascii.isWhitespace(list.charAt(to - 1))) {
+        to--;
+      }
+      if (to - from == token.length() && list.regionMatches(true, from, token, 0, to - from)) {
+        return true;
+      }
+      i = end + 1;
+    }
+    return false;
+  }
+
+  /** Status line and field count only: values may hold credentials and must not reach logs. */
+  @Override
+  public String toString() {
+    return version + " " + statusCode + " (" + names.size() + " fields)";
+  }
+}
