@@ -49,14 +49,17 @@ public interface BodyDecoder {
   boolean isComplete();
 
   /**
-   * The connection reached end of input. A close-delimited body is now complete; any other body that
-   * is not complete was cut short, which RFC 9112 §8 says must not be mistaken for a whole response.
+   * The connection reached end of input. A close-delimited body is now complete; any other body
+   * that is not complete was cut short, which RFC 9112 §8 says must not be mistaken for a whole
+   * response.
    *
    * @throws ProtocolViolation of kind {@code TRUNCATED} if the body is incomplete
    */
   void endOfInput() throws ProtocolViolation;
 
-  /** Body bytes still expected for a fixed-length body; -1 when the length is not known up front. */
+  /**
+   * Body bytes still expected for a fixed-length body; -1 when the length is not known up front.
+   */
   long remaining();
 
   /** Whether the body ends only when the server closes the connection (RFC 9112 §6.3 item 8). */

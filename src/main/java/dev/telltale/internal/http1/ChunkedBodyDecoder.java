@@ -133,7 +133,9 @@ public final class ChunkedBodyDecoder implements BodyDecoder {
     return false;
   }
 
-  /** Trailer field names in wire order, parallel to {@link #trailerValues()}; empty until complete. */
+  /**
+   * Trailer field names in wire order, parallel to {@link #trailerValues()}; empty until complete.
+   */
   public List<String> trailerNames() {
     return trailerNames == null ? List.of() : Collections.unmodifiableList(trailerNames);
   }
@@ -150,7 +152,8 @@ public final class ChunkedBodyDecoder implements BodyDecoder {
       case EXTENSION:
       case SIZE_LF:
         if (++lineBytes > MAX_CHUNK_LINE_BYTES) {
-          throw ProtocolViolation.malformed("chunk line exceeds " + MAX_CHUNK_LINE_BYTES + " bytes");
+          throw ProtocolViolation.malformed(
+              "chunk line exceeds " + MAX_CHUNK_LINE_BYTES + " bytes");
         }
         sizeLine(b);
         break;

@@ -16,8 +16,9 @@ public final class ChunkedBodyEncoder {
   private ChunkedBodyEncoder() {}
 
   /**
-   * Returns {header, data, CRLF} for one chunk holding {@code data}'s remaining bytes, or no buffers
-   * at all if there are none: an empty chunk would be read as the last one and end the body.
+   * Returns {header, data, CRLF} for one chunk holding {@code data}'s remaining bytes, or no
+   * buffers at all if there are none: an empty chunk would be read as the last one and end the
+   * body.
    */
   public static ByteBuffer[] frame(ByteBuffer data) {
     if (!data.hasRemaining()) {

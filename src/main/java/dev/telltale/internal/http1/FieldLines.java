@@ -8,9 +8,9 @@ import java.util.List;
  * Parses one field line ({@code name ":" OWS value OWS}, RFC 9112 §5) into parallel name and value
  * lists. Shared by the response head and the chunked trailer section so both apply the same rules.
  *
- * <p>Lines arrive with their terminator already stripped. Names keep their original case; values are
- * trimmed of OWS and decoded as ISO-8859-1, so obs-text survives byte for byte. The one String per
- * name and per value is the only allocation.
+ * <p>Lines arrive with their terminator already stripped. Names keep their original case; values
+ * are trimmed of OWS and decoded as ISO-8859-1, so obs-text survives byte for byte. The one String
+ * per name and per value is the only allocation.
  */
 final class FieldLines {
   private FieldLines() {}

@@ -5,13 +5,14 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Encodes an HTTP/1.1 request head (RFC 9112 §3, §5) into one exactly sized heap buffer, ready for a
- * gathering write together with the body.
+ * Encodes an HTTP/1.1 request head (RFC 9112 §3, §5) into one exactly sized heap buffer, ready for
+ * a gathering write together with the body.
  *
  * <p>Validation is split from encoding: the engine calls the {@code validate*} methods when the
- * application hands over a method, target or header, so a bad value fails at that call with a {@code
- * HandleException} instead of later on the loop thread. {@link #encodeHead} still refuses characters
- * that do not fit in one byte, because truncating them could turn, say, U+010A into a line feed.
+ * application hands over a method, target or header, so a bad value fails at that call with a
+ * {@code HandleException} instead of later on the loop thread. {@link #encodeHead} still refuses
+ * characters that do not fit in one byte, because truncating them could turn, say, U+010A into a
+ * line feed.
  */
 public final class Http1RequestWriter {
   private static final int VERSION_AND_CRLF = " HTTP/1.1\r\n".length();
@@ -33,7 +34,8 @@ public final class Http1RequestWriter {
     }
     int size = method.length() + 1 + target.length() + VERSION_AND_CRLF + 2;
     for (int i = 0; i < fields; i += 2) {
-      size += headerNamesAndValues.get(i).length() + 2 + headerNamesAndValues.get(i + 1).length() + 2;
+      size +=
+          headerNamesAndValues.get(i).length() + 2 + headerNamesAndValues.get(i + 1).length() + 2;
     }
     ByteBuffer out = ByteBuffer.allocate(size);
     put(out, method);
@@ -79,7 +81,10 @@ public final class Http1RequestWriter {
       char c = value.charAt(i);
       if (c == '\r' || c == '\n' || c == 0) {
         throw new IllegalArgumentException(
-            "header value contains " + (c == 0 ? "NUL" : c == '\r' ? "CR" : "LF") + " at index " + i);
+            "header value contains "
+                + (c == 0 ? "NUL" : c == '\r' ? "CR" : "LF")
+                + " at index "
+                + i);
       }
       if (c > 0xFF) {
         throw new IllegalArgumentException(
@@ -89,8 +94,8 @@ public final class Http1RequestWriter {
   }
 
   /**
-   * Checks that {@code target} is non-empty printable ASCII without spaces (RFC 9112 §3.2): anything
-   * else must be percent-encoded, and a space or line break would split the request line.
+   * Checks that {@code target} is non-empty printable ASCII without spaces (RFC 9112 §3.2):
+   * anything else must be percent-encoded, and a space or line break would split the request line.
    */
   public static void validateTarget(String target) {
     if (target.isEmpty()) {
@@ -101,7 +106,9 @@ public final class Http1RequestWriter {
       if (c <= ' ' || c >= 0x7F) {
         throw new IllegalArgumentException(
             "request target contains "
-                + (c == ' ' ? "a space" : c < ' ' || c == 0x7F ? "a control character" : "non-ASCII")
+                + (c == ' '
+                    ? "a space"
+                    : c < ' ' || c == 0x7F ? "a control character" : "non-ASCII")
                 + " at index "
                 + i);
       }

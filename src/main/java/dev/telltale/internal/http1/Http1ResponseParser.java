@@ -11,17 +11,17 @@ import java.util.List;
  * Incremental parser for HTTP/1.x response heads (RFC 9112 §2-§5): feed it whatever bytes arrived,
  * as often as needed, and it returns the {@link ResponseHead} once the final empty line is in.
  *
- * <p>Head bytes are copied into one internal array that grows up to {@code maxHeaderBytes}, so a head
- * split at any byte parses the same as a whole one and the caller can recycle its read buffer right
- * away. The limit is enforced before copying, so a server that never ends its head costs at most
- * {@code maxHeaderBytes} of memory. Lines are found by scanning the source with absolute
+ * <p>Head bytes are copied into one internal array that grows up to {@code maxHeaderBytes}, so a
+ * head split at any byte parses the same as a whole one and the caller can recycle its read buffer
+ * right away. The limit is enforced before copying, so a server that never ends its head costs at
+ * most {@code maxHeaderBytes} of memory. Lines are found by scanning the source with absolute
  * {@code get(i)}; the only allocations are the array growth and one String per name, value and
  * reason phrase.
  *
  * <p>After returning a head the parser is ready for the next one: the final response after a 1xx,
  * or the next response on a reused connection. After a {@link ProtocolViolation} the connection is
- * unusable; call {@link #reset()} only if the parser itself is to be reused elsewhere. Not thread-safe:
- * one parser belongs to one connection, which belongs to one loop thread.
+ * unusable; call {@link #reset()} only if the parser itself is to be reused elsewhere. Not
+ * thread-safe: one parser belongs to one connection, which belongs to one loop thread.
  */
 public final class Http1ResponseParser {
   /** Default limit for a whole head, status line included. */
@@ -36,10 +36,13 @@ public final class Http1ResponseParser {
   private final int maxHeaderBytes;
   private final int maxHeaderCount;
   private byte[] buf;
+
   /** Bytes of the current head held in {@link #buf}. */
   private int length;
+
   /** Offset in {@link #buf} of the first byte of the line not yet terminated. */
   private int lineStart;
+
   /** How many leading bytes have been checked against "HTTP/" (to fail fast on non-HTTP). */
   private int prefixChecked;
 
@@ -53,7 +56,8 @@ public final class Http1ResponseParser {
   /**
    * Creates a parser.
    *
-   * @param maxHeaderBytes the most bytes a head may occupy, status line and final empty line included
+   * @param maxHeaderBytes the most bytes a head may occupy, status line and final empty line
+   *     included
    * @param maxHeaderCount the most header fields a head may have
    */
   public Http1ResponseParser(int maxHeaderBytes, int maxHeaderCount) {
@@ -68,9 +72,9 @@ public final class Http1ResponseParser {
 
   /**
    * Consumes head bytes from {@code src} and returns the head once it is complete, or null if more
-   * input is needed (every byte of {@code src} was consumed and remembered). On success the position
-   * of {@code src} is just after the final empty line, so body bytes and whatever follows stay in
-   * {@code src} for the body decoder.
+   * input is needed (every byte of {@code src} was consumed and remembered). On success the
+   * position of {@code src} is just after the final empty line, so body bytes and whatever follows
+   * stay in {@code src} for the body decoder.
    *
    * @throws ProtocolViolation if the bytes are not an HTTP/1.0 or HTTP/1.1 response head, or exceed
    *     the limits
@@ -187,7 +191,10 @@ public final class Http1ResponseParser {
     int c0 = n > 9 ? buf[start + 9] : -1;
     int c1 = n > 10 ? buf[start + 10] : -1;
     int c2 = n > 11 ? buf[start + 11] : -1;
-    if (c0 < '1' || c0 > '9' || !Ascii.isDigit(c1) || !Ascii.isDigit(c2)
+    if (c0 < '1'
+        || c0 > '9'
+        || !Ascii.isDigit(c1)
+        || !Ascii.isDigit(c2)
         || (n > 12 && buf[start + 12] != ' ')) {
       throw ProtocolViolation.malformed("invalid status code: expected 3 digits from 100 to 999");
     }
@@ -216,8 +223,7 @@ public final class Http1ResponseParser {
       throw ProtocolViolation.malformed("malformed HTTP version in status line");
     }
     if (buf[start + 5] != '1' || (buf[start + 7] != '0' && buf[start + 7] != '1')) {
-      throw ProtocolViolation.malformed(
-          "unsupported HTTP version: expected HTTP/1.0 or HTTP/1.1");
+      throw ProtocolViolation.malformed("unsupported HTTP version: expected HTTP/1.0 or HTTP/1.1");
     }
     return buf[start + 7] == '1' ? ResponseHead.HTTP_1_1 : ResponseHead.HTTP_1_0;
   }

@@ -5,8 +5,8 @@ package dev.telltale.internal.http1;
  *
  * <p>The codec throws only this exception for bad input so the engine has one thing to map to
  * {@code INVALID_SERVER_RESPONSE} and one place to close the connection: after a violation the
- * stream position is unknown, so the connection can never be reused. {@link #kind()} lets the engine
- * (and tests) tell limits from syntax without parsing the message.
+ * stream position is unknown, so the connection can never be reused. {@link #kind()} lets the
+ * engine (and tests) tell limits from syntax without parsing the message.
  *
  * <p>Messages say what was wrong, the constraint and the offending size or position, but never echo
  * header or body bytes: those may carry cookies or tokens and end up in logs.

@@ -8,10 +8,11 @@ import java.util.List;
 /**
  * One parsed HTTP/1.x response head: status line and header fields, immutable.
  *
- * <p>Fields are kept as two parallel lists in wire order with the server's spelling of names, because
- * {@code queryHeaders} must be able to return them exactly as received; lookups are case-insensitive
- * linear scans, which beat a map for the dozen fields a typical response has. {@link #raw()} keeps the
- * head byte for byte (ISO-8859-1) for the raw-headers query and for tracing.
+ * <p>Fields are kept as two parallel lists in wire order with the server's spelling of names,
+ * because {@code queryHeaders} must be able to return them exactly as received; lookups are
+ * case-insensitive linear scans, which beat a map for the dozen fields a typical response has.
+ * {@link #raw()} keeps the head byte for byte (ISO-8859-1) for the raw-headers query and for
+ * tracing.
  */
 public final class ResponseHead {
   /** The two versions the parser accepts. */
@@ -129,15 +130,19 @@ public final class ResponseHead {
     return headerBytes;
   }
 
-  /** Whether this is a 1xx interim response, after which the final response follows. */
+  /**
+   * Whether this is a 1xx interim response, after which the final response follows. 101 Switching
+   * Protocols is 1xx too, but after it the connection no longer speaks HTTP/1.1: the engine checks
+   * for it before parsing another head.
+   */
   public boolean isInterim() {
     return statusCode < 200;
   }
 
   /**
    * Whether the server allows the connection to be reused after this response (RFC 9112 §9.3):
-   * HTTP/1.1 unless {@code Connection: close}; HTTP/1.0 only with {@code Connection: keep-alive}. The
-   * body framing may still force a close (a close-delimited body).
+   * HTTP/1.1 unless {@code Connection: close}; HTTP/1.0 only with {@code Connection: keep-alive}.
+   * The body framing may still force a close (a close-delimited body).
    */
   public boolean keepAlive() {
     return keepAlive;

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * A body that runs until the server closes the connection (RFC 9112 §6.3 item 8): every byte
- * received is body, and end of input is the normal end rather than an error. The connection cannot be
- * reused afterwards, which {@link #closeDelimited()} tells the pool.
+ * received is body, and end of input is the normal end rather than an error. The connection cannot
+ * be reused afterwards, which {@link #closeDelimited()} tells the pool.
  */
 public final class UntilCloseBodyDecoder implements BodyDecoder {
   private boolean complete;

@@ -4,12 +4,14 @@ package dev.telltale.internal.util;
  * Byte-level character classes of HTTP's ABNF (RFC 9110 §5.6, RFC 5234 Appendix B), shared by the
  * HTTP/1.1 codec and the WebSocket handshake.
  *
- * <p>Every method takes an {@code int} so callers can pass {@code buffer.get(i) & 0xFF} or a
- * {@code char} without casts; values outside 0..255 simply fail the test. Tables instead of chains of
+ * <p>Every method takes an {@code int} so callers can pass {@code buffer.get(i) & 0xFF} or a {@code
+ * char} without casts; values outside 0..255 simply fail the test. Tables instead of chains of
  * comparisons keep the per-byte cost of a parser loop at one array load.
  */
 public final class Ascii {
-  /** {@code tchar} of RFC 9110 §5.6.2: the characters allowed in tokens, methods and field names. */
+  /**
+   * {@code tchar} of RFC 9110 §5.6.2: the characters allowed in tokens, methods and field names.
+   */
   private static final boolean[] TCHAR = new boolean[128];
 
   static {
@@ -57,8 +59,8 @@ public final class Ascii {
   }
 
   /**
-   * Whether {@code c} is a control character other than HTAB (0x00-0x08, 0x0A-0x1F, 0x7F): the bytes
-   * RFC 9110 §5.5 forbids in field values and RFC 9112 §4 in reason phrases.
+   * Whether {@code c} is a control character other than HTAB (0x00-0x08, 0x0A-0x1F, 0x7F): the
+   * bytes RFC 9110 §5.5 forbids in field values and RFC 9112 §4 in reason phrases.
    */
   public static boolean isControlExceptTab(int c) {
     return (c < 0x20 && c != '\t') || c == 0x7F;

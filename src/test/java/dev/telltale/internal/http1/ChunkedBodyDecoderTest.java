@@ -37,8 +37,17 @@ class ChunkedBodyDecoderTest {
     ResponseReader.Result r =
         reader.readAllWays(
             HEAD
-                + crlf("4;name=value", "Wiki", "5 ; a=\"quoted;=\" ;b", "pedia", "0;last",
-                    "Checksum:  abc ", "x-more: 1", "  folded", "", "")
+                + crlf(
+                    "4;name=value",
+                    "Wiki",
+                    "5 ; a=\"quoted;=\" ;b",
+                    "pedia",
+                    "0;last",
+                    "Checksum:  abc ",
+                    "x-more: 1",
+                    "  folded",
+                    "",
+                    "")
                 + NEXT);
     assertEquals("Wikipedia", r.body());
     ChunkedBodyDecoder chunked = (ChunkedBodyDecoder) r.decoder;
@@ -49,8 +58,7 @@ class ChunkedBodyDecoderTest {
 
   @Test
   void bareLfEndsChunkLines() throws Exception {
-    ResponseReader.Result r =
-        reader.readAllWays(HEAD + "3\nabc\n2;x\r\nde\r\n0\nT: v\n\n" + NEXT);
+    ResponseReader.Result r = reader.readAllWays(HEAD + "3\nabc\n2;x\r\nde\r\n0\nT: v\n\n" + NEXT);
     assertEquals("abcde", r.body());
     assertEquals(List.of("v"), ((ChunkedBodyDecoder) r.decoder).trailerValues());
     assertEquals(NEXT, r.leftover());
@@ -98,7 +106,9 @@ class ChunkedBodyDecoderTest {
 
   @Test
   void seventeenHexDigitsAreTooLong() {
-    assertViolation(HEAD + crlf("00000000000000001", "a", "0", "", ""), Kind.MALFORMED,
+    assertViolation(
+        HEAD + crlf("00000000000000001", "a", "0", "", ""),
+        Kind.MALFORMED,
         "chunk size too long: 17 hex digits");
   }
 
@@ -110,14 +120,16 @@ class ChunkedBodyDecoderTest {
 
   @Test
   void emptyChunkSizeIsMalformed() {
-    assertViolation(HEAD + crlf("", "a", "0", "", ""), Kind.MALFORMED,
-        "invalid chunk size: no hex digits");
+    assertViolation(
+        HEAD + crlf("", "a", "0", "", ""), Kind.MALFORMED, "invalid chunk size: no hex digits");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"1g", "1 2", "1 a", "1,"})
   void junkAfterTheSizeIsMalformed(String size) {
-    assertViolation(HEAD + crlf(size, "a", "0", "", ""), Kind.MALFORMED,
+    assertViolation(
+        HEAD + crlf(size, "a", "0", "", ""),
+        Kind.MALFORMED,
         "invalid chunk size: unexpected character after the hex digits");
   }
 
@@ -164,7 +176,9 @@ class ChunkedBodyDecoderTest {
   @Test
   void trailerSectionOverItsLimitOverflows() {
     reader.maxTrailerBytes = "Trailer: 12\r\n\r\n".length() - 1;
-    assertViolation(HEAD + crlf("0", "Trailer: 12", "", ""), Kind.HEADER_SIZE_OVERFLOW,
+    assertViolation(
+        HEAD + crlf("0", "Trailer: 12", "", ""),
+        Kind.HEADER_SIZE_OVERFLOW,
         "trailer section exceeds 14 bytes");
   }
 
@@ -182,15 +196,17 @@ class ChunkedBodyDecoderTest {
   @Test
   void endOfInputInTrailersIsTruncated() {
     reader.eof = true;
-    assertViolation(HEAD + crlf("0", "X: 1", ""), Kind.TRUNCATED,
+    assertViolation(
+        HEAD + crlf("0", "X: 1", ""),
+        Kind.TRUNCATED,
         "chunked body truncated in the trailer section");
   }
 
   @Test
   void endOfInputBetweenChunksIsTruncated() {
     reader.eof = true;
-    assertViolation(HEAD + crlf("2", "ab", ""), Kind.TRUNCATED,
-        "chunked body truncated before the last chunk");
+    assertViolation(
+        HEAD + crlf("2", "ab", ""), Kind.TRUNCATED, "chunked body truncated before the last chunk");
   }
 
   @Test
@@ -223,8 +239,8 @@ class ChunkedBodyDecoderTest {
     ProtocolViolation e =
         wire.startsWith("HTTP/")
             ? reader.failAllWays(wire)
-            : assertThrows(ProtocolViolation.class,
-                () -> new ChunkedBodyDecoder(100).available(ascii(wire)));
+            : assertThrows(
+                ProtocolViolation.class, () -> new ChunkedBodyDecoder(100).available(ascii(wire)));
     assertSame(kind, e.kind());
     assertTrue(e.getMessage().contains(message), () -> "message: " + e.getMessage());
   }

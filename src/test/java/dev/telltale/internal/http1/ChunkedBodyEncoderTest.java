@@ -15,8 +15,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ChunkedBodyEncoderTest {
   @ParameterizedTest
-  @CsvSource({"1, 1", "9, 9", "10, a", "15, f", "16, 10", "26, 1a", "255, ff", "256, 100",
-      "65535, ffff", "2147483647, 7fffffff"})
+  @CsvSource({
+    "1, 1",
+    "9, 9",
+    "10, a",
+    "15, f",
+    "16, 10",
+    "26, 1a",
+    "255, ff",
+    "256, 100",
+    "65535, ffff",
+    "2147483647, 7fffffff"
+  })
   void chunkHeaderIsLowercaseHexAndCrlf(int length, String hex) {
     assertEquals(hex + "\r\n", latin1(ChunkedBodyEncoder.chunkHeader(length)));
   }
@@ -29,7 +39,8 @@ class ChunkedBodyEncoderTest {
 
   @Test
   void frameSurroundsTheDataWithoutCopyingIt() {
-    ByteBuffer data = ByteBuffer.wrap("hello, chunked world!!!!!!".getBytes(StandardCharsets.US_ASCII));
+    ByteBuffer data =
+        ByteBuffer.wrap("hello, chunked world!!!!!!".getBytes(StandardCharsets.US_ASCII));
     data.position(1);
     ByteBuffer[] frame = ChunkedBodyEncoder.frame(data);
     assertEquals(3, frame.length);

@@ -33,8 +33,8 @@ class Http1FramingTest {
 
   @Test
   void zeroContentLengthIsCompleteRightAfterTheHead() throws Exception {
-    ResponseReader.Result r = reader.readAllWays(crlf("HTTP/1.1 200 OK", "Content-Length: 0", "",
-        "") + NEXT);
+    ResponseReader.Result r =
+        reader.readAllWays(crlf("HTTP/1.1 200 OK", "Content-Length: 0", "", "") + NEXT);
     assertEquals("", r.body());
     assertEquals(NEXT, r.leftover());
   }
@@ -43,8 +43,9 @@ class Http1FramingTest {
   @CsvSource({"HEAD, 200", "GET, 204", "GET, 304", "POST, 304", "HEAD, 404"})
   void bodilessResponsesIgnoreTheirContentLength(String method, int status) throws Exception {
     ResponseReader.Result r =
-        reader.method(method).readAllWays(
-            crlf("HTTP/1.1 " + status + " X", "Content-Length: 42", "", "") + NEXT);
+        reader
+            .method(method)
+            .readAllWays(crlf("HTTP/1.1 " + status + " X", "Content-Length: 42", "", "") + NEXT);
     assertSame(BodyDecoder.NONE, r.decoder);
     assertEquals("", r.body());
     assertEquals(NEXT, r.leftover());
@@ -53,8 +54,9 @@ class Http1FramingTest {
   @Test
   void headResponseIgnoresTransferEncodingToo() throws Exception {
     ResponseReader.Result r =
-        reader.method("HEAD").readAllWays(
-            crlf("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "", "") + NEXT);
+        reader
+            .method("HEAD")
+            .readAllWays(crlf("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "", "") + NEXT);
     assertSame(BodyDecoder.NONE, r.decoder);
     assertEquals(NEXT, r.leftover());
   }
@@ -62,8 +64,10 @@ class Http1FramingTest {
   @Test
   void successfulConnectHasNoBody() throws Exception {
     ResponseReader.Result r =
-        reader.method("CONNECT").readAllWays(
-            crlf("HTTP/1.1 200 Connection Established", "", "") + "\u0016\u0003\u0001tls");
+        reader
+            .method("CONNECT")
+            .readAllWays(
+                crlf("HTTP/1.1 200 Connection Established", "", "") + "\u0016\u0003\u0001tls");
     assertSame(BodyDecoder.NONE, r.decoder);
     assertEquals("\u0016\u0003\u0001tls", r.leftover());
   }
@@ -71,8 +75,9 @@ class Http1FramingTest {
   @Test
   void failedConnectHasABody() throws Exception {
     ResponseReader.Result r =
-        reader.method("CONNECT").readAllWays(
-            crlf("HTTP/1.1 407 Proxy Auth", "Content-Length: 4", "", "deny"));
+        reader
+            .method("CONNECT")
+            .readAllWays(crlf("HTTP/1.1 407 Proxy Auth", "Content-Length: 4", "", "deny"));
     assertEquals("deny", r.body());
   }
 
@@ -96,12 +101,20 @@ class Http1FramingTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"chunked", "CHUNKED", "gzip, chunked", "gzip,chunked ", " , chunked,",
-      "x;q=1, Chunked"})
+  @ValueSource(
+      strings = {
+        "chunked",
+        "CHUNKED",
+        "gzip, chunked",
+        "gzip,chunked ",
+        " , chunked,",
+        "x;q=1, Chunked"
+      })
   void finalChunkedCodingSelectsChunked(String codings) throws Exception {
     ResponseReader.Result r =
-        reader.readAllWays(crlf("HTTP/1.1 200 OK", "Transfer-Encoding: " + codings, "", "3",
-            "abc", "0", "", "") + NEXT);
+        reader.readAllWays(
+            crlf("HTTP/1.1 200 OK", "Transfer-Encoding: " + codings, "", "3", "abc", "0", "", "")
+                + NEXT);
     assertInstanceOf(ChunkedBodyDecoder.class, r.decoder);
     assertEquals("abc", r.body());
     assertEquals(NEXT, r.leftover());
@@ -110,57 +123,84 @@ class Http1FramingTest {
   @Test
   void codingsSpreadOverFieldsAreReadInOrder() throws Exception {
     ResponseReader.Result r =
-        reader.readAllWays(crlf("HTTP/1.1 200 OK", "Transfer-Encoding: gzip",
-            "Transfer-Encoding: chunked", "", "1", "z", "0", "", ""));
+        reader.readAllWays(
+            crlf(
+                "HTTP/1.1 200 OK",
+                "Transfer-Encoding: gzip",
+                "Transfer-Encoding: chunked",
+                "",
+                "1",
+                "z",
+                "0",
+                "",
+                ""));
     assertEquals("z", r.body());
   }
 
   @Test
   void multipleIdenticalContentLengthsCountAsOne() throws Exception {
     ResponseReader.Result r =
-        reader.readAllWays(crlf("HTTP/1.1 200 OK", "Content-Length: 3, 3", "content-length: 003",
-            "", "abcdef"));
+        reader.readAllWays(
+            crlf("HTTP/1.1 200 OK", "Content-Length: 3, 3", "content-length: 003", "", "abcdef"));
     assertEquals("abc", r.body());
     assertEquals("def", r.leftover());
   }
 
   @Test
   void largestContentLengthFitsInALong() throws Exception {
-    ResponseHead head = parse(crlf("HTTP/1.1 200 OK", "Content-Length: 999999999999999999", "",
-        ""));
+    ResponseHead head =
+        parse(crlf("HTTP/1.1 200 OK", "Content-Length: 999999999999999999", "", ""));
     assertEquals(999_999_999_999_999_999L, Http1Framing.decoderFor("GET", head).remaining());
   }
 
   @Test
   void transferEncodingWithContentLengthIsMalformed() {
-    assertViolation(crlf("HTTP/1.1 200 OK", "Content-Length: 3", "Transfer-Encoding: chunked", "",
-        "3", "abc", "0", "", ""), Kind.MALFORMED, "both Transfer-Encoding and Content-Length");
+    assertViolation(
+        crlf(
+            "HTTP/1.1 200 OK",
+            "Content-Length: 3",
+            "Transfer-Encoding: chunked",
+            "",
+            "3",
+            "abc",
+            "0",
+            "",
+            ""),
+        Kind.MALFORMED,
+        "both Transfer-Encoding and Content-Length");
   }
 
   @Test
   void transferEncodingInHttp10IsMalformed() {
-    assertViolation(crlf("HTTP/1.0 200 OK", "Transfer-Encoding: chunked", "", "0", "", ""),
-        Kind.MALFORMED, "Transfer-Encoding in an HTTP/1.0 response");
+    assertViolation(
+        crlf("HTTP/1.0 200 OK", "Transfer-Encoding: chunked", "", "0", "", ""),
+        Kind.MALFORMED,
+        "Transfer-Encoding in an HTTP/1.0 response");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"chunked, gzip", "chunked, identity"})
   void chunkedBeforeAnotherCodingIsMalformed(String codings) {
-    assertViolation(crlf("HTTP/1.1 200 OK", "Transfer-Encoding: " + codings, "", ""),
-        Kind.MALFORMED, "chunked is not the final transfer coding");
+    assertViolation(
+        crlf("HTTP/1.1 200 OK", "Transfer-Encoding: " + codings, "", ""),
+        Kind.MALFORMED,
+        "chunked is not the final transfer coding");
   }
 
   @Test
   void chunkedTwiceIsMalformed() {
-    assertViolation(crlf("HTTP/1.1 200 OK", "Transfer-Encoding: chunked",
-        "Transfer-Encoding: chunked", "", ""), Kind.MALFORMED,
+    assertViolation(
+        crlf("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "Transfer-Encoding: chunked", "", ""),
+        Kind.MALFORMED,
         "chunked transfer coding applied more than once");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"Content-Length: 3, 4", "Content-Length: 3\r\nContent-Length: 4"})
   void conflictingContentLengthIsMalformed(String fields) {
-    assertViolation(crlf("HTTP/1.1 200 OK", fields, "", "abcd"), Kind.MALFORMED,
+    assertViolation(
+        crlf("HTTP/1.1 200 OK", fields, "", "abcd"),
+        Kind.MALFORMED,
         "conflicting Content-Length values");
   }
 
@@ -168,27 +208,37 @@ class Http1FramingTest {
   @ValueSource(strings = {"-1", "1 2", "+5", "0x10", "5.0", "1e3", "five", ",", "3,", "", "\u00b3"})
   void invalidContentLengthIsMalformed(String value) {
     ProtocolViolation e =
-        assertViolation(crlf("HTTP/1.1 200 OK", "Content-Length: " + value, "", ""),
-            Kind.MALFORMED, "invalid Content-Length");
+        assertViolation(
+            crlf("HTTP/1.1 200 OK", "Content-Length: " + value, "", ""),
+            Kind.MALFORMED,
+            "invalid Content-Length");
     assertFalse(!value.isEmpty() && e.getMessage().contains(value), "message echoes the value");
   }
 
   @Test
   void contentLengthOfNineteenDigitsIsMalformed() {
-    assertViolation(crlf("HTTP/1.1 200 OK", "Content-Length: 1000000000000000000", "", ""),
-        Kind.MALFORMED, "invalid Content-Length: 19 characters, at most 18 digits");
+    assertViolation(
+        crlf("HTTP/1.1 200 OK", "Content-Length: 1000000000000000000", "", ""),
+        Kind.MALFORMED,
+        "invalid Content-Length: 19 characters, at most 18 digits");
   }
 
   @Test
   void truncatedFixedLengthBodyFailsAtEndOfInput() {
-    assertViolation(crlf("HTTP/1.1 200 OK", "Content-Length: 20", "", "0123456789"),
-        Kind.TRUNCATED, "response body truncated: 10 of 20 bytes", true);
+    assertViolation(
+        crlf("HTTP/1.1 200 OK", "Content-Length: 20", "", "0123456789"),
+        Kind.TRUNCATED,
+        "response body truncated: 10 of 20 bytes",
+        true);
   }
 
   @Test
   void truncatedChunkedBodyFailsAtEndOfInput() {
-    assertViolation(crlf("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "", "5", "hello", ""),
-        Kind.TRUNCATED, "chunked body truncated before the last chunk", true);
+    assertViolation(
+        crlf("HTTP/1.1 200 OK", "Transfer-Encoding: chunked", "", "5", "hello", ""),
+        Kind.TRUNCATED,
+        "chunked body truncated before the last chunk",
+        true);
   }
 
   @Test

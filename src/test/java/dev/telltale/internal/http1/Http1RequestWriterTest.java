@@ -35,13 +35,15 @@ class Http1RequestWriterTest {
 
   @Test
   void requestWithoutHeadersEndsWithTheEmptyLine() {
-    assertEquals("OPTIONS * HTTP/1.1\r\n\r\n",
+    assertEquals(
+        "OPTIONS * HTTP/1.1\r\n\r\n",
         latin1(Http1RequestWriter.encodeHead("OPTIONS", "*", List.of())));
   }
 
   @Test
   void emptyValueKeepsTheSpaceAfterTheColon() {
-    assertEquals("PUT /x HTTP/1.1\r\nX-Empty: \r\n\r\n",
+    assertEquals(
+        "PUT /x HTTP/1.1\r\nX-Empty: \r\n\r\n",
         latin1(Http1RequestWriter.encodeHead("PUT", "/x", List.of("X-Empty", ""))));
   }
 
@@ -59,7 +61,8 @@ class Http1RequestWriterTest {
 
   @Test
   void oddHeaderListIsRejected() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Http1RequestWriter.encodeHead("GET", "/", List.of("Host")));
   }
 
@@ -67,7 +70,8 @@ class Http1RequestWriterTest {
   void charactersBeyondLatin1AreNeverTruncatedIntoControlBytes() {
     // (byte) '\u010A' is 0x0A: truncation would inject a line feed.
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+            IllegalArgumentException.class,
             () -> Http1RequestWriter.encodeHead("GET", "/", List.of("X", "a\u010Ab")));
     assertEquals("character beyond ISO-8859-1 at index 1", e.getMessage());
   }
@@ -82,7 +86,8 @@ class Http1RequestWriterTest {
   @ValueSource(strings = {"", "GET ", "GE T", "GET\r\n", "G\u00c9T", "(GET)", "GET/"})
   void nonTokenMethodsAreRejected(String method) {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Http1RequestWriter.validateMethod(method));
+        assertThrows(
+            IllegalArgumentException.class, () -> Http1RequestWriter.validateMethod(method));
     assertTrue(e.getMessage().startsWith("method is"), e.getMessage());
   }
 
@@ -90,15 +95,16 @@ class Http1RequestWriterTest {
   @ValueSource(strings = {"", "Bad Name", "Name:", "Na\u00efve", "X\r\nY", "\tX", "Ab@c"})
   void nonTokenFieldNamesAreRejected(String name) {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
-            () -> Http1RequestWriter.validateFieldName(name));
+        assertThrows(
+            IllegalArgumentException.class, () -> Http1RequestWriter.validateFieldName(name));
     assertTrue(e.getMessage().startsWith("header name is"), e.getMessage());
   }
 
   @Test
   void fieldNameErrorNamesTheIndex() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+            IllegalArgumentException.class,
             () -> Http1RequestWriter.validateFieldName("X-Foo Bar"));
     assertEquals("header name is not a token: invalid character at index 5", e.getMessage());
   }
@@ -114,13 +120,13 @@ class Http1RequestWriterTest {
     assertEquals("header value contains CR at index 1", valueError("a\rb"));
     assertEquals("header value contains LF at index 2", valueError("ab\nSet-Cookie: x"));
     assertEquals("header value contains NUL at index 0", valueError("\u0000"));
-    assertEquals("header value contains a character beyond ISO-8859-1 at index 1",
-        valueError("a\u20acb"));
+    assertEquals(
+        "header value contains a character beyond ISO-8859-1 at index 1", valueError("a\u20acb"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "*", "/a/b?c=d&e=%20#frag", "http://example.com:80/x",
-      "example.com:443"})
+  @ValueSource(
+      strings = {"/", "*", "/a/b?c=d&e=%20#frag", "http://example.com:80/x", "example.com:443"})
   void printableTargetsAreValid(String target) {
     Http1RequestWriter.validateTarget(target);
   }
@@ -129,23 +135,24 @@ class Http1RequestWriterTest {
   void targetsThatWouldSplitTheRequestLineAreRejected() {
     assertEquals("request target is empty", targetError(""));
     assertEquals("request target contains a space at index 2", targetError("/a b"));
-    assertEquals("request target contains a control character at index 2",
-        targetError("/a\r\nHost: evil"));
+    assertEquals(
+        "request target contains a control character at index 2", targetError("/a\r\nHost: evil"));
     assertEquals("request target contains a control character at index 1", targetError("/\u007f"));
     assertEquals("request target contains non-ASCII at index 1", targetError("/\u00e9"));
   }
 
   private static String valueError(String value) {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class,
-            () -> Http1RequestWriter.validateFieldValue(value));
+        assertThrows(
+            IllegalArgumentException.class, () -> Http1RequestWriter.validateFieldValue(value));
     assertFalse(e.getMessage().contains("Set-Cookie"), "message must not echo the value");
     return e.getMessage();
   }
 
   private static String targetError(String target) {
-    return assertThrows(IllegalArgumentException.class,
-        () -> Http1RequestWriter.validateTarget(target)).getMessage();
+    return assertThrows(
+            IllegalArgumentException.class, () -> Http1RequestWriter.validateTarget(target))
+        .getMessage();
   }
 
   static String latin1(ByteBuffer b) {

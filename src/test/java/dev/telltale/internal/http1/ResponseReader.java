@@ -19,7 +19,8 @@ import java.util.List;
  * that indexes from 0 instead of {@code position()}, or reads past {@code limit()}, fails.
  *
  * <p>{@link #readAllWays} and {@link #failAllWays} run a case whole, with a one-byte-at-a-time
- * consumer, one byte per read, and split at every point into two reads, and require identical results.
+ * consumer, one byte per read, and split at every point into two reads, and require identical
+ * results.
  */
 final class ResponseReader {
   private static final int PAD = 3;
@@ -28,6 +29,7 @@ final class ResponseReader {
   int maxHeaderBytes = Http1ResponseParser.DEFAULT_MAX_HEADER_BYTES;
   int maxHeaderCount = Http1ResponseParser.DEFAULT_MAX_HEADER_COUNT;
   int maxTrailerBytes = ChunkedBodyDecoder.DEFAULT_MAX_TRAILER_BYTES;
+
   /** Whether the connection ends after the bytes, so {@code endOfInput()} is called. */
   boolean eof;
 
@@ -87,11 +89,13 @@ final class ResponseReader {
     Result whole = read(bytes, new int[0], Integer.MAX_VALUE);
     String expected = whole.summary();
     assertEquals(expected, read(bytes, new int[0], 1).summary(), "one body byte per consume");
-    assertEquals(expected, read(bytes, everyByte(bytes.length), Integer.MAX_VALUE).summary(),
+    assertEquals(
+        expected,
+        read(bytes, everyByte(bytes.length), Integer.MAX_VALUE).summary(),
         "one byte per read");
     for (int cut = 1; cut < bytes.length; cut++) {
-      assertEquals(expected, read(bytes, new int[] {cut}, Integer.MAX_VALUE).summary(),
-          "split at " + cut);
+      assertEquals(
+          expected, read(bytes, new int[] {cut}, Integer.MAX_VALUE).summary(), "split at " + cut);
     }
     return whole;
   }
