@@ -1,2 +1,0 @@
-package dev.telltale;
-final class Placeholder {}

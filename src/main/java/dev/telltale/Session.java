@@ -1,0 +1,221 @@
+package dev.telltale;
+
+import dev.telltale.internal.HandleCore;
+import dev.telltale.internal.SessionCore;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+
+/**
+ * {@code WinHttpOpen}: the root handle. A session owns the I/O threads (one per core by default),
+ * the keep-alive connection pool shared by all its connect handles, and the resolver. Its threads
+ * are daemons and end once the session and all its children are closed.
+ *
+ * <pre>{@code
+ * try (Session session = Session.builder().userAgent("my-app/1.0").build()) {
+ *   session.setStatusCallback((h, ctx, e) -> System.out.println(e), NotificationFlags.ALL_NOTIFICATIONS);
+ *   Connect connect = session.connect("example.com", 80);
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class Session implements Handle {
+  private final HandleCore core;
+  private final SessionCore engine;
+  private final SSLContext sslContext;
+
+  private Session(Builder builder) {
+    this.engine = new SessionCore(builder.ioThreads, builder.resolver, builder.callbackExecutor,
+        builder.idleTimeout.toNanos());
+    this.core = new HandleCore(this, HandleType.SESSION, null, engine);
+    engine.bind(core);
+    this.sslContext = builder.sslContext;
+    core.setOption(Option.USER_AGENT, builder.userAgent);
+    applyTimeouts(builder.timeouts);
+  }
+
+  /** A session with default settings. */
+  public static Session open() {
+    return builder().build();
+  }
+
+  /** A builder for a session with non-default settings. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@code WinHttpConnect}: a connect handle for {@code host} and {@code port} (0 = the default port
+   * of each request's scheme). No network activity happens until a request is sent.
+   * HANDLE_CREATED is delivered through this session's callback before this returns.
+   *
+   * @throws IllegalArgumentException if the host is null, empty or malformed, or the port is
+   *     outside 0..65535
+   * @throws HandleException INVALID_HANDLE if the session is closed
+   */
+  public Connect connect(String host, int port) {
+    return Connect.create(this, core, host, port);
+  }
+
+  /**
+   * {@code WinHttpSetTimeouts}: the timeouts for requests created from now on.
+   *
+   * @throws HandleException INVALID_HANDLE if the session is closed
+   */
+  public void setTimeouts(Timeouts timeouts) {
+    core.checkOpen();
+    applyTimeouts(Objects.requireNonNull(timeouts, "timeouts"));
+  }
+
+  private void applyTimeouts(Timeouts timeouts) {
+    core.setOption(Option.RESOLVE_TIMEOUT, timeouts.resolve());
+    core.setOption(Option.CONNECT_TIMEOUT, timeouts.connect());
+    core.setOption(Option.SEND_TIMEOUT, timeouts.send());
+    core.setOption(Option.RECEIVE_TIMEOUT, timeouts.receive());
+    core.setOption(Option.RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse());
+  }
+
+  /** The TLS context requests of this session use (the JDK's default unless the builder set one). */
+  public SSLContext sslContext() {
+    return sslContext;
+  }
+
+  @Override
+  public HandleType type() {
+    return HandleType.SESSION;
+  }
+
+  /** Always null: a session has no parent. */
+  @Override
+  public Handle parent() {
+    return null;
+  }
+
+  @Override
+  public StatusCallback setStatusCallback(StatusCallback callback, NotificationFlags flags) {
+    return core.setStatusCallback(callback, flags);
+  }
+
+  @Override
+  public Object context() {
+    return core.context();
+  }
+
+  @Override
+  public void setContext(Object context) {
+    core.setContext(context);
+  }
+
+  @Override
+  public <T> void setOption(Option<T> option, T value) {
+    core.setOption(option, value);
+  }
+
+  @Override
+  public <T> T queryOption(Option<T> option) {
+    return core.queryOption(option);
+  }
+
+  @Override
+  public boolean isClosed() {
+    return core.isClosed();
+  }
+
+  /**
+   * Closes the session. Its HANDLE_CLOSING comes after every child's; then idle connections are
+   * closed and the I/O threads end.
+   */
+  @Override
+  public void close() {
+    if (core.markClosed()) {
+      core.postClosingWhenChildrenClosed();
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the session's threads to end after it closed. Useful in tests
+   * and at application shutdown; returns whether they all ended.
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    if (!engine.isTerminated()) {
+      return false;
+    }
+    return engine.awaitTermination(Math.max(1, timeout.toMillis()));
+  }
+
+  @Override
+  public String toString() {
+    return "Session" + (isClosed() ? "(closed)" : "");
+  }
+
+  /** Settings for a new {@link Session}. */
+  public static final class Builder {
+    private String userAgent = Option.USER_AGENT.defaultValue();
+    private Timeouts timeouts = Timeouts.defaults();
+    private SSLContext sslContext;
+    private Executor callbackExecutor;
+    private NameResolver resolver = NameResolver.SYSTEM;
+    private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private Duration idleTimeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** The {@code User-Agent} sent with each request (WinHttpOpen's agent string). */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = Option.USER_AGENT.validate(userAgent);
+      return this;
+    }
+
+    /** The timeouts requests start with (default: {@link Timeouts#defaults()}). */
+    public Builder timeouts(Timeouts timeouts) {
+      this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+      return this;
+    }
+
+    /** Trust material and client certificates for https (default: the JDK's default context). */
+    public Builder sslContext(SSLContext sslContext) {
+      this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /**
+     * Runs status callbacks (and the completion of returned futures) on {@code executor} instead of
+     * the I/O threads. The per-handle guarantees hold either way: never two callbacks of one handle
+     * at once, always in order.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Resolves host names (default {@link NameResolver#SYSTEM}); called off the I/O threads. */
+    public Builder resolver(NameResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** How many I/O threads (selectors) the session runs; default: the number of cores. */
+    public Builder ioThreads(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("ioThreads must be at least 1: " + count);
+      }
+      this.ioThreads = count;
+      return this;
+    }
+
+    /** How long an unused keep-alive connection stays in the pool (default 30 s). */
+    public Builder idleTimeout(Duration idleTimeout) {
+      if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
+        throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
+      }
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /** Opens the session. */
+    public Session build() {
+      return new Session(this);
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package dev.telltale.internal;
+
+import dev.telltale.CallbackStatus;
+import dev.telltale.Handle;
+import dev.telltale.NotificationFlags;
+import dev.telltale.StatusCallback;
+import dev.telltale.StatusEvent;
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place user code is called, one per handle. It filters by the installed flags, never runs
+ * two callbacks of its handle at once, keeps them in order, never runs user code under a library
+ * lock, trampolines completions raised inside a callback (they run after it returns, so the stack
+ * stays flat however long a callback-driven chain is), and accepts nothing after
+ * {@code HANDLE_CLOSING}.
+ *
+ * <p>Each queued item is an event (null when masked) and an optional follow-up, which completes
+ * the operation's future: the notification always precedes the future.
+ *
+ * <p>Without an executor the thread that posts into an idle dispatcher delivers (the loop, for
+ * network work); with one, delivery runs on the executor.
+ */
+public final class CallbackDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(CallbackDispatcher.class);
+
+  private final Handle handle;
+  private final Supplier<Object> context;
+  private final Executor executor;
+  private final Object lock = new Object();
+  private final ArrayDeque<Object> queue = new ArrayDeque<>();
+
+  private volatile StatusCallback callback;
+  private volatile int mask;
+
+  // guarded by lock
+  private Thread runner;
+  private boolean drainScheduled;
+  private boolean inCallback;
+  private long callbacksReturned;
+  private boolean sealed;
+  private Runnable afterClosing;
+
+  CallbackDispatcher(Handle handle, Supplier<Object> context, Executor executor,
+      StatusCallback callback, NotificationFlags flags) {
+    this.handle = handle;
+    this.context = context;
+    this.executor = executor;
+    this.callback = callback;
+    this.mask = flags == null ? 0 : flags.mask();
+  }
+
+  /** Whether a callback is installed whose flags let {@code status} through: check before building. */
+  public boolean wants(CallbackStatus status) {
+    return callback != null && (mask & status.value()) != 0;
+  }
+
+  StatusCallback callback() {
+    return callback;
+  }
+
+  NotificationFlags flags() {
+    return NotificationFlags.fromMask(mask);
+  }
+
+  /**
+   * Installs a callback and flags together and returns the previous callback. Unless the caller is
+   * itself delivering for this handle, it returns only once the old callback is no longer running.
+   */
+  StatusCallback install(StatusCallback newCallback, NotificationFlags flags) {
+    synchronized (lock) {
+      StatusCallback previous = callback;
+      callback = newCallback;
+      mask = newCallback == null || flags == null ? 0 : flags.mask();
+      if (runner != null && runner != Thread.currentThread() && inCallback) {
+        long target = callbacksReturned;
+        while (inCallback && callbacksReturned == target) {
+          awaitUninterruptibly();
+        }
+      }
+      return previous;
+    }
+  }
+
+  /** Posts a notification (which the flags may filter). */
+  public void emit(StatusEvent event) {
+    post(event, null);
+  }
+
+  /** Posts a completion: the notification (null if masked), then {@code then} (the future). */
+  public void complete(StatusEvent event, Runnable then) {
+    post(event, then);
+  }
+
+  /**
+   * Posts {@code HANDLE_CLOSING}, after which nothing more is accepted; {@code afterDelivered} runs
+   * once it has been delivered (the parent may then close).
+   */
+  void close(StatusEvent closing, Runnable afterDelivered) {
+    synchronized (lock) {
+      if (sealed) {
+        return;
+      }
+      afterClosing = afterDelivered;
+      enqueueAndMaybeRun(closing, null);
+      sealed = true;
+    }
+    drainIfOwner();
+  }
+
+  /**
+   * Delivers {@code event} on the calling thread before returning (HANDLE_CREATED), waiting for
+   * another thread's delivery to finish first. Inside this handle's own callback it is queued
+   * instead, to run right after that callback returns.
+   */
+  void deliverInline(StatusEvent event) {
+    synchronized (lock) {
+      if (sealed) {
+        return;
+      }
+      if (runner == Thread.currentThread()) {
+        queue.add(event);
+        queue.add(NO_FOLLOW_UP);
+        return;
+      }
+      while (runner != null) {
+        awaitUninterruptibly();
+      }
+      runner = Thread.currentThread();
+      queue.addFirst(NO_FOLLOW_UP);
+      queue.addFirst(event);
+    }
+    drainLoop();
+  }
+
+  private static final Runnable NO_FOLLOW_UP = () -> {};
+
+  private void post(StatusEvent event, Runnable then) {
+    synchronized (lock) {
+      if (sealed) {
+        return; // after HANDLE_CLOSING: the operation was cancelled already
+      }
+      enqueueAndMaybeRun(event, then);
+    }
+    drainIfOwner();
+  }
+
+  /** Called with the lock held: queues the item and decides who delivers it. */
+  private void enqueueAndMaybeRun(StatusEvent event, Runnable then) {
+    queue.add(event == null ? NO_EVENT : event);
+    queue.add(then == null ? NO_FOLLOW_UP : then);
+    if (runner != null || drainScheduled) {
+      return; // someone (possibly this thread, further up the stack) is delivering
+    }
+    if (executor != null) {
+      drainScheduled = true;
+      executor.execute(this::drainOnExecutor);
+    } else {
+      runner = Thread.currentThread();
+    }
+  }
+
+  private static final Object NO_EVENT = new Object();
+
+  private void drainIfOwner() {
+    boolean owner;
+    synchronized (lock) {
+      owner = runner == Thread.currentThread() && !inCallback && !draining;
+    }
+    if (owner) {
+      drainLoop();
+    }
+  }
+
+  private boolean draining;
+
+  private void drainOnExecutor() {
+    synchronized (lock) {
+      drainScheduled = false;
+      if (runner != null) {
+        return;
+      }
+      runner = Thread.currentThread();
+    }
+    drainLoop();
+  }
+
+  private void drainLoop() {
+    synchronized (lock) {
+      draining = true;
+    }
+    while (true) {
+      Object item;
+      Runnable then;
+      StatusCallback target;
+      int currentMask;
+      synchronized (lock) {
+        if (queue.isEmpty()) {
+          draining = false;
+          runner = null;
+          lock.notifyAll();
+          return;
+        }
+        item = queue.poll();
+        then = (Runnable) queue.poll();
+        target = callback;
+        currentMask = mask;
+        inCallback = true;
+      }
+      try {
+        if (item != NO_EVENT && target != null) {
+          StatusEvent event = (StatusEvent) item;
+          if ((currentMask & event.status().value()) != 0) {
+            invoke(target, event);
+          }
+        }
+      } finally {
+        synchronized (lock) {
+          inCallback = false;
+          callbacksReturned++;
+          lock.notifyAll();
+        }
+      }
+      runFollowUp(then);
+      if (item instanceof StatusEvent.HandleClosing) {
+        Runnable after;
+        synchronized (lock) {
+          after = afterClosing;
+          afterClosing = null;
+        }
+        runFollowUp(after);
+      }
+    }
+  }
+
+  private void invoke(StatusCallback target, StatusEvent event) {
+    try {
+      target.onStatus(handle, context.get(), event);
+    } catch (Throwable t) {
+      log.warn("status callback threw on {} for {}; ignored", handle.type(), event.status(), t);
+    }
+  }
+
+  private static void runFollowUp(Runnable then) {
+    if (then == null || then == NO_FOLLOW_UP) {
+      return;
+    }
+    try {
+      then.run();
+    } catch (Throwable t) {
+      log.warn("completion follow-up threw; ignored", t);
+    }
+  }
+
+  private void awaitUninterruptibly() {
+    boolean interrupted = false;
+    try {
+      lock.wait();
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

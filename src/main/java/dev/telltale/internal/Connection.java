@@ -1,0 +1,182 @@
+package dev.telltale.internal;
+
+import dev.telltale.internal.loop.EventLoop;
+import dev.telltale.internal.loop.IoHandler;
+import dev.telltale.internal.loop.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP/1.1 connection: its transport, its read buffer and whoever uses it now (an exchange,
+ * a drainer, or the pool watching it idle). Touched only on its current loop; it moves to another
+ * loop only through the pool, whose lock orders the hand-over.
+ */
+public final class Connection implements IoHandler {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+  private static final AtomicLong ids = new AtomicLong();
+  private static final int READ_BUFFER_SIZE = 16 * 1024;
+
+  /** What a connection's current user is told when the socket is ready. */
+  public interface User {
+    void onReady(Connection connection, int readyOps);
+  }
+
+  private final long id = ids.incrementAndGet();
+  private final Origin origin;
+  private final Transport transport;
+  private final InetSocketAddress remote;
+  private EventLoop loop;
+  private SelectionKey key;
+  private ByteBuffer in;
+  private User user;
+  private int interest;
+  private int exchanges;
+  private boolean closed;
+
+  Connection(Origin origin, Transport transport, InetSocketAddress remote) {
+    this.origin = origin;
+    this.transport = transport;
+    this.remote = remote;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public Origin origin() {
+    return origin;
+  }
+
+  public InetSocketAddress remoteAddress() {
+    return remote;
+  }
+
+  public EventLoop loop() {
+    return loop;
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  /** How many exchanges this connection has carried; more than one means it was reused. */
+  public int exchanges() {
+    return exchanges;
+  }
+
+  void countExchange() {
+    exchanges++;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Takes over the key its connector registered (null if it connected at once). */
+  void adopt(EventLoop owner, SelectionKey connectKey) throws IOException {
+    loop = owner;
+    if (connectKey != null) {
+      key = connectKey;
+      key.attach(this);
+      key.interestOps(0);
+    } else {
+      key = owner.register(transport.channel(), 0, this);
+    }
+    interest = 0;
+  }
+
+  /** Binds the connection to {@code target} (the caller's loop), moving its registration there. */
+  void bindTo(EventLoop target, User newUser) throws IOException {
+    assert target.inLoop();
+    if (loop != target) {
+      if (key != null) {
+        key.cancel();
+      }
+      loop = target;
+      key = target.register(transport.channel(), 0, this);
+      interest = 0;
+    }
+    user = newUser;
+  }
+
+  void setUser(User newUser) {
+    user = newUser;
+  }
+
+  /** Sets the ready operations this connection waits for (OP_READ, OP_WRITE or both). */
+  public void interest(int ops) {
+    if (ops != interest && key != null && key.isValid()) {
+      interest = ops;
+      key.interestOps(ops);
+    }
+  }
+
+  /** The unread received bytes (position to limit); never null once {@link #fill()} ran. */
+  public ByteBuffer in() {
+    if (in == null) {
+      in = ByteBuffer.allocate(READ_BUFFER_SIZE).flip();
+    }
+    return in;
+  }
+
+  /** Whether received bytes are waiting to be parsed. */
+  public boolean hasBuffered() {
+    return in != null && in.hasRemaining();
+  }
+
+  /**
+   * Reads what the socket has into the buffer after the unread bytes: bytes read, 0 if none now
+   * (or the buffer is full), -1 at end of stream.
+   */
+  public int fill() throws IOException {
+    ByteBuffer buffer = in();
+    if (buffer.hasRemaining()) {
+      buffer.compact();
+    } else {
+      buffer.clear();
+    }
+    try {
+      return transport.tryRead(buffer);
+    } finally {
+      buffer.flip();
+    }
+  }
+
+  /** Drops the read buffer while idle, so idle connections hold no buffers. */
+  void releaseBufferIfEmpty() {
+    if (in != null && !in.hasRemaining()) {
+      in = null;
+    }
+  }
+
+  @Override
+  public void onReady(SelectionKey readyKey, int readyOps) {
+    if (user != null && !closed) {
+      user.onReady(this, readyOps);
+    }
+  }
+
+  /** Closes the socket without any notification; idempotent. */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (key != null) {
+      key.cancel();
+    }
+    transport.close();
+    user = null;
+    log.debug("connection {} to {} closed", id, origin);
+  }
+
+  @Override
+  public String toString() {
+    return "connection " + id + " to " + origin;
+  }
+}

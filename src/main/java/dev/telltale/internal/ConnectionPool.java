@@ -1,0 +1,197 @@
+package dev.telltale.internal;
+
+import dev.telltale.internal.loop.Deadline;
+import java.nio.channels.SelectionKey;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The session's keep-alive connections, keyed by origin and shared by all its connect handles
+ * (SEMANTICS rule 19). It counts connections per origin for {@code MAX_CONNS_PER_SERVER}, queues
+ * requests beyond the limit, hands a released connection straight to the first waiter, and evicts
+ * idle connections after a deadline on their loop or as soon as the server closes them.
+ */
+public final class ConnectionPool {
+  /** A request waiting for a connection to its origin. */
+  public interface Waiter {
+    /**
+     * Called outside the pool's lock from any thread: {@code idle} is a connection to use, or
+     * null when the waiter may now open a new one (it is already counted).
+     */
+    void grant(Connection idle);
+  }
+
+  /** What {@link #acquire} decided. */
+  public sealed interface Lease permits Reuse, Create, Queued {}
+
+  /** Use this idle connection. */
+  public record Reuse(Connection connection) implements Lease {}
+
+  /** Open a new connection (it is counted against the limit already). */
+  public record Create() implements Lease {}
+
+  /** Wait: the waiter's {@link Waiter#grant} will be called. */
+  public record Queued() implements Lease {}
+
+  private static final Create CREATE = new Create();
+  private static final Queued QUEUED = new Queued();
+
+  private static final class Route {
+    final ArrayDeque<Connection> idle = new ArrayDeque<>();
+    final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    int total;
+  }
+
+  private final Map<Origin, Route> routes = new HashMap<>();
+  private final Map<Connection, Deadline> evictions = new HashMap<>();
+  private final long idleTimeoutNanos;
+  private boolean closed;
+
+  public ConnectionPool(long idleTimeoutNanos) {
+    this.idleTimeoutNanos = idleTimeoutNanos;
+  }
+
+  /** Takes the most recently used idle connection, or permission to open one, or a queue place. */
+  public synchronized Lease acquire(Origin origin, int maxConnections, Waiter waiter) {
+    Route route = routes.computeIfAbsent(origin, o -> new Route());
+    Connection idle = route.idle.pollFirst();
+    if (idle != null) {
+      Deadline eviction = evictions.remove(idle);
+      if (eviction != null) {
+        idle.loop().submit(eviction::cancel);
+      }
+      return new Reuse(idle);
+    }
+    if (route.total < maxConnections) {
+      route.total++;
+      return CREATE;
+    }
+    route.waiters.addLast(waiter);
+    return QUEUED;
+  }
+
+  /** Removes a waiter that no longer wants a connection (its request was closed). */
+  public synchronized void cancelWaiter(Origin origin, Waiter waiter) {
+    Route route = routes.get(origin);
+    if (route != null) {
+      route.waiters.remove(waiter);
+    }
+  }
+
+  /**
+   * Returns a connection whose exchange completed cleanly. Called on the connection's loop. The
+   * first waiter gets it at once; otherwise it waits idle, watched for the server closing it.
+   */
+  public void release(Connection connection) {
+    Waiter next;
+    synchronized (this) {
+      Route route = routes.get(connection.origin());
+      if (closed || route == null) {
+        next = null;
+      } else {
+        next = route.waiters.pollFirst();
+        if (next == null) {
+          route.idle.addFirst(connection);
+        }
+      }
+    }
+    if (closed) {
+      connection.close();
+      forget(connection);
+      return;
+    }
+    if (next != null) {
+      next.grant(connection);
+      return;
+    }
+    watchIdle(connection);
+  }
+
+  private void watchIdle(Connection connection) {
+    connection.releaseBufferIfEmpty();
+    connection.setUser((c, readyOps) -> evict(c)); // readable while idle: closed by the server, or garbage
+    connection.interest(SelectionKey.OP_READ);
+    Deadline eviction = connection.loop().schedule(idleTimeoutNanos, () -> evict(connection));
+    synchronized (this) {
+      if (route(connection).idle.contains(connection)) {
+        evictions.put(connection, eviction);
+        return;
+      }
+    }
+    eviction.cancel(); // taken already between the two locks
+  }
+
+  private Route route(Connection connection) {
+    return routes.computeIfAbsent(connection.origin(), o -> new Route());
+  }
+
+  /** Closes an idle connection if it is still idle (eviction and liveness both come here). */
+  private void evict(Connection connection) {
+    synchronized (this) {
+      if (!route(connection).idle.remove(connection)) {
+        return;
+      }
+      evictions.remove(connection);
+    }
+    connection.close();
+    forget(connection);
+  }
+
+  /**
+   * Forgets a closed connection: it no longer counts against the limit, and the first waiter for
+   * its origin may open a new one.
+   */
+  public void forget(Connection connection) {
+    forget(connection.origin());
+  }
+
+  /** Gives back a place counted by {@link Create} that produced no connection (it failed). */
+  public void forget(Origin origin) {
+    Waiter next = null;
+    synchronized (this) {
+      Route route = routes.get(origin);
+      if (route == null) {
+        return;
+      }
+      route.total--;
+      if (!closed && !route.waiters.isEmpty()) {
+        next = route.waiters.pollFirst();
+        route.total++;
+      }
+      if (route.total == 0 && route.idle.isEmpty() && route.waiters.isEmpty()) {
+        routes.remove(origin);
+      }
+    }
+    if (next != null) {
+      next.grant(null);
+    }
+  }
+
+  /** Closes every idle connection (on its loop) and refuses new ones: the session has ended. */
+  public void closeAll() {
+    List<Connection> idle = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      for (Route route : routes.values()) {
+        idle.addAll(route.idle);
+        route.idle.clear();
+      }
+      evictions.clear();
+    }
+    for (Connection connection : idle) {
+      connection.loop().submit(connection::close);
+    }
+  }
+
+  /** Idle connections held now (for tests and diagnostics). */
+  public synchronized int idleCount() {
+    int count = 0;
+    for (Route route : routes.values()) {
+      count += route.idle.size();
+    }
+    return count;
+  }
+}

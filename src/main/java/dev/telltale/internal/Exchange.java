@@ -1,0 +1,843 @@
+package dev.telltale.internal;
+
+import dev.telltale.AsyncApi;
+import dev.telltale.CallbackStatus;
+import dev.telltale.ErrorCode;
+import dev.telltale.HttpException;
+import dev.telltale.Option;
+import dev.telltale.RedirectPolicy;
+import dev.telltale.ResponseHeaders;
+import dev.telltale.StatusEvent;
+import dev.telltale.Timeouts;
+import dev.telltale.internal.http1.BodyDecoder;
+import dev.telltale.internal.http1.ChunkedBodyEncoder;
+import dev.telltale.internal.http1.Http1Framing;
+import dev.telltale.internal.http1.Http1ResponseParser;
+import dev.telltale.internal.http1.ProtocolViolation;
+import dev.telltale.internal.http1.ResponseHead;
+import dev.telltale.internal.loop.Deadline;
+import dev.telltale.internal.loop.EventLoop;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One request's life on its loop: acquire a connection (pooled, or resolve and connect), send the
+ * head and body, receive the head (interim responses, redirects), then hand out the body and give
+ * the connection back the moment the body is complete. Every method runs on {@link #loop}; the
+ * public {@code Request} submits to it, so nothing here needs a lock.
+ *
+ * <p>Operations are {@link Op}s: each completes exactly once, with its completion notification
+ * first and its future second (both through the request's {@link CallbackDispatcher}).
+ */
+public final class Exchange implements Connection.User, Connector.Listener, ConnectionPool.Waiter {
+  private static final long CONTINUE_WAIT_NANOS = 1_000_000_000L;
+
+  private enum Phase {
+    IDLE, CONNECTING, SENDING, CONTINUE_WAIT, BODY_OPEN, REQUEST_DONE, HEAD_WAIT, BODY, COMPLETE, FAILED, CLOSED
+  }
+
+  private final HandleCore core;
+  private final CallbackDispatcher events;
+  private final SessionCore session;
+  private final EventLoop loop;
+  private final ExchangeIo io;
+
+  private Phase phase = Phase.IDLE;
+  private RequestMessage message;
+  private ByteBuffer optional;
+  private long totalLength;
+  private long bodySent;
+  private boolean bodyStreamed;
+  private boolean expectContinue;
+  private boolean requestSaysClose;
+  private boolean bodyWithheld;
+  private long bytesSent;
+
+  private Op sendOp;
+  private Op writeOp;
+  private Op receiveOp;
+  private Op dataOp;
+  private HttpException storedFailure;
+
+  private Connection conn;
+  private Connector connector;
+  private boolean queuedForConnection;
+  private boolean reusedConnection;
+  private boolean retried;
+  private boolean responseBytesSeen;
+  private int redirectsFollowed;
+  private Http1ResponseParser parser;
+  private ResponseHead head;
+  private ResponseHeaders headers;
+  private BodyDecoder decoder;
+  private boolean closeEventsDue;
+  private Deadline responseDeadline;
+  private Deadline continueDeadline;
+
+  public Exchange(HandleCore core, EventLoop loop) {
+    this.core = core;
+    this.events = core.dispatcher();
+    this.session = core.session();
+    this.loop = loop;
+    this.io = new ExchangeIo(this);
+  }
+
+  public EventLoop loop() {
+    return loop;
+  }
+
+  /** The response head once HEADERS_AVAILABLE was reported (read from any thread). */
+  public volatile ResponseHeaders publishedHeaders;
+
+  // ---------------------------------------------------------------- operations (on the loop)
+
+  /** sendRequest: {@code totalLength} -1 means chunked upload. */
+  public void send(Op op, RequestMessage request, ByteBuffer body, long total) {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    if (!(phase == Phase.IDLE || phase == Phase.COMPLETE || phase == Phase.FAILED || phase == Phase.BODY)
+        || sendOp != null || receiveOp != null || dataOp != null || writeOp != null) {
+      stateError(op, "sendRequest while a request is in progress on this handle");
+      return;
+    }
+    if (phase == Phase.BODY) {
+      abandonConnection(); // a new send on the same handle discards the unread response
+    }
+    message = request;
+    optional = body == null ? ByteBuffer.allocate(0) : body;
+    totalLength = total;
+    bodySent = 0;
+    bodyStreamed = total < 0 || total > optional.remaining();
+    bodyWithheld = false;
+    requestSaysClose = request.fieldHasToken("Connection", "close")
+        || Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE));
+    expectContinue = request.fieldHasToken("Expect", "100-continue") && total != 0;
+    storedFailure = null;
+    head = null;
+    headers = null;
+    publishedHeaders = null;
+    decoder = null;
+    closeEventsDue = false;
+    redirectsFollowed = 0;
+    retried = false;
+    sendOp = op;
+    acquireConnection();
+  }
+
+  /** writeData. */
+  public void write(Op op, ByteBuffer src) {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    if (phase != Phase.BODY_OPEN || writeOp != null) {
+      stateError(op, "writeData is valid only after SENDREQUEST_COMPLETE of a request whose body is still due");
+      return;
+    }
+    int n = src.remaining();
+    if (totalLength >= 0 && bodySent + n > totalLength) {
+      fail(op, new HttpException(ErrorCode.INVALID_PARAMETER, "writeData of " + n
+          + " bytes exceeds the declared total length " + totalLength + " (" + bodySent + " sent)"));
+      return;
+    }
+    writeOp = op;
+    ByteBuffer[] out = totalLength < 0 ? ChunkedBodyEncoder.frame(src) : new ByteBuffer[] {src};
+    io.write(conn, out, () -> {
+      bodySent += n;
+      if (totalLength >= 0 && bodySent == totalLength) {
+        phase = Phase.REQUEST_DONE;
+      }
+      Op done = writeOp;
+      writeOp = null;
+      complete(done, events.wants(CallbackStatus.WRITE_COMPLETE) ? new StatusEvent.WriteComplete(n) : null, n);
+    });
+  }
+
+  /** receiveResponse. */
+  public void receive(Op op) {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    if (receiveOp != null || headers != null || phase == Phase.IDLE || phase == Phase.FAILED
+        || phase == Phase.COMPLETE && head != null) {
+      stateError(op, storedFailureOr("receiveResponse needs a sent request whose response was not received yet"));
+      return;
+    }
+    if (phase == Phase.BODY_OPEN) {
+      if (totalLength >= 0 || writeOp != null) {
+        stateError(op, "receiveResponse before the declared request body was written");
+        return;
+      }
+      receiveOp = op;
+      phase = Phase.SENDING;
+      io.write(conn, new ByteBuffer[] {ChunkedBodyEncoder.lastChunk()}, () -> {
+        phase = Phase.REQUEST_DONE;
+        startReceive();
+      });
+      return;
+    }
+    receiveOp = op;
+    if (storedFailure != null) {
+      failAll(storedFailure);
+    } else if (phase == Phase.REQUEST_DONE) {
+      startReceive();
+    } // else: sending is still in progress; requestWritten() starts the receive
+  }
+
+  /** queryDataAvailable ({@code dst} null) or readData. */
+  public void data(Op op, ByteBuffer dst) {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    if (dataOp != null || !(phase == Phase.BODY || phase == Phase.COMPLETE) || headers == null) {
+      stateError(op, storedFailureOr(dst == null
+          ? "queryDataAvailable needs the response headers first"
+          : "readData needs the response headers first"));
+      return;
+    }
+    dataOp = op;
+    op.buffer = dst;
+    serveData();
+  }
+
+  /** Handle close: cancel what is pending, let go of the connection, then HANDLE_CLOSING. */
+  public void close() {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    boolean bodyUnread = phase == Phase.BODY;
+    phase = Phase.CLOSED;
+    cancelTimers();
+    if (connector != null) {
+      connector.abandon();
+      connector = null;
+      session.pool().forget(message.origin);
+    }
+    if (queuedForConnection) {
+      queuedForConnection = false;
+      session.pool().cancelWaiter(message.origin, this);
+    }
+    HttpException cancelled = new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
+    for (Op op : new Op[] {sendOp, writeOp, receiveOp, dataOp}) {
+      if (op != null) {
+        fail(op, cancelled);
+      }
+    }
+    sendOp = writeOp = receiveOp = dataOp = null;
+    if (conn != null) {
+      Connection c = conn;
+      conn = null;
+      if (bodyUnread && decoder != null && !decoder.closeDelimited() && head.keepAlive() && !requestSaysClose) {
+        new ConnectionDrainer(c, decoder, session.pool(), core.value(Option.MAX_RESPONSE_DRAIN_SIZE),
+            core.value(Option.RECEIVE_TIMEOUT)).start(loop);
+      } else {
+        discard(c);
+      }
+    }
+    core.postClosingWhenChildrenClosed();
+  }
+
+  // ---------------------------------------------------------------- connection
+
+  private void acquireConnection() {
+    phase = Phase.CONNECTING;
+    ConnectionPool.Lease lease = session.pool().acquire(message.origin,
+        core.session().maxConnsPerServer(), this);
+    if (lease instanceof ConnectionPool.Reuse reuse) {
+      useConnection(reuse.connection(), true);
+    } else if (lease instanceof ConnectionPool.Create) {
+      openConnection();
+    } else {
+      queuedForConnection = true;
+    }
+  }
+
+  @Override
+  public void grant(Connection idle) {
+    loop.execute(() -> {
+      queuedForConnection = false;
+      if (phase != Phase.CONNECTING) {
+        if (idle != null) {
+          idle.loop().execute(() -> session.pool().release(idle));
+        } else {
+          session.pool().forget(message.origin);
+        }
+        return;
+      }
+      if (idle == null) {
+        openConnection();
+      } else {
+        useConnection(idle, true);
+      }
+    });
+  }
+
+  private void openConnection() {
+    connector = new Connector(loop, message.origin, session.resolver(), session.resolverPool(),
+        core.value(Option.RESOLVE_TIMEOUT), core.value(Option.CONNECT_TIMEOUT), this);
+    connector.start();
+  }
+
+  @Override
+  public void resolving(String host) {
+    if (events.wants(CallbackStatus.RESOLVING_NAME)) {
+      events.emit(new StatusEvent.ResolvingName(host));
+    }
+  }
+
+  @Override
+  public void resolved(String host, List<InetAddress> addresses) {
+    if (events.wants(CallbackStatus.NAME_RESOLVED)) {
+      events.emit(new StatusEvent.NameResolved(host, addresses));
+    }
+  }
+
+  @Override
+  public void connecting(InetSocketAddress address) {
+    if (events.wants(CallbackStatus.CONNECTING_TO_SERVER)) {
+      events.emit(new StatusEvent.ConnectingToServer(address));
+    }
+  }
+
+  @Override
+  public void connected(Connection connection) {
+    connector = null;
+    if (phase == Phase.CLOSED) {
+      discard(connection);
+      return;
+    }
+    if (events.wants(CallbackStatus.CONNECTED_TO_SERVER)) {
+      events.emit(new StatusEvent.ConnectedToServer(connection.remoteAddress()));
+    }
+    useConnection(connection, false);
+  }
+
+  @Override
+  public void failed(HttpException error) {
+    connector = null;
+    session.pool().forget(message.origin);
+    if (phase != Phase.CLOSED) {
+      failAll(error);
+    }
+  }
+
+  private void useConnection(Connection connection, boolean reused) {
+    try {
+      connection.bindTo(loop, this);
+    } catch (IOException e) {
+      discard(connection);
+      if (reused) {
+        openConnection(); // a pooled connection that cannot be registered is as good as dead
+        return;
+      }
+      failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "cannot use " + connection + ": " + e, e));
+      return;
+    }
+    conn = connection;
+    reusedConnection = reused;
+    responseBytesSeen = false;
+    connection.countExchange();
+    writeRequest();
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  private void writeRequest() {
+    phase = Phase.SENDING;
+    if (events.wants(CallbackStatus.SENDING_REQUEST)) {
+      events.emit(StatusEvent.SendingRequest.INSTANCE);
+    }
+    ByteBuffer headBytes = message.encodeHead(core.session().userAgent(), bodyLength(),
+        Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)));
+    ByteBuffer body = optional.duplicate();
+    long bodyBytes = body.remaining();
+    bytesSent = headBytes.remaining();
+    if (expectContinue && bodyBytes > 0) {
+      io.write(conn, new ByteBuffer[] {headBytes}, this::awaitContinue);
+      return;
+    }
+    ByteBuffer[] out = totalLength < 0 && bodyBytes > 0
+        ? concat(headBytes, ChunkedBodyEncoder.frame(body))
+        : new ByteBuffer[] {headBytes, body};
+    bodySent = bodyBytes;
+    bytesSent += bodyBytes;
+    io.write(conn, out, this::requestWritten);
+  }
+
+  private long bodyLength() {
+    return totalLength < 0 ? -1 : Math.max(totalLength, optional.remaining());
+  }
+
+  private static ByteBuffer[] concat(ByteBuffer first, ByteBuffer[] rest) {
+    ByteBuffer[] all = new ByteBuffer[rest.length + 1];
+    all[0] = first;
+    System.arraycopy(rest, 0, all, 1, rest.length);
+    return all;
+  }
+
+  private void awaitContinue() {
+    phase = Phase.CONTINUE_WAIT;
+    continueDeadline = loop.schedule(CONTINUE_WAIT_NANOS, this::sendBodyAfterContinue);
+    readHead();
+  }
+
+  private void sendBodyAfterContinue() {
+    if (phase != Phase.CONTINUE_WAIT) {
+      return;
+    }
+    cancelContinueDeadline();
+    conn.interest(0);
+    ByteBuffer body = optional.duplicate();
+    bodySent = body.remaining();
+    bytesSent += body.remaining();
+    phase = Phase.SENDING;
+    ByteBuffer[] out = totalLength < 0 ? ChunkedBodyEncoder.frame(body) : new ByteBuffer[] {body};
+    io.write(conn, out, this::requestWritten);
+  }
+
+  private void requestWritten() {
+    if (events.wants(CallbackStatus.REQUEST_SENT)) {
+      events.emit(new StatusEvent.RequestSent(bytesSent));
+    }
+    boolean moreBody = !bodyWithheld && (totalLength < 0 || bodySent < totalLength);
+    phase = moreBody ? Phase.BODY_OPEN : Phase.REQUEST_DONE;
+    if (sendOp != null) {
+      Op done = sendOp;
+      sendOp = null;
+      complete(done, events.wants(CallbackStatus.SENDREQUEST_COMPLETE)
+          ? StatusEvent.SendRequestComplete.INSTANCE : null, null);
+    }
+    if (receiveOp != null && phase == Phase.REQUEST_DONE) {
+      startReceive();
+    }
+  }
+
+  // ---------------------------------------------------------------- receiving the head
+
+  private void startReceive() {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    phase = Phase.HEAD_WAIT;
+    if (events.wants(CallbackStatus.RECEIVING_RESPONSE)) {
+      events.emit(StatusEvent.ReceivingResponse.INSTANCE);
+    }
+    Duration limit = core.value(Option.RECEIVE_RESPONSE_TIMEOUT);
+    if (responseDeadline == null && !Timeouts.isInfinite(limit)) {
+      responseDeadline = loop.schedule(limit.toNanos(), () -> failAll(new HttpException(
+          ErrorCode.TIMEOUT, "no response headers within " + limit)));
+    }
+    if (head != null) {
+      onFinalHead(head); // a final response already arrived while waiting for 100-continue
+    } else {
+      readHead();
+    }
+  }
+
+  private void readHead() {
+    try {
+      while (true) {
+        if (conn.hasBuffered()) {
+          ResponseHead parsed = parser().parseHead(conn.in());
+          if (parsed != null) {
+            if (onHead(parsed)) {
+              continue;
+            }
+            return;
+          }
+        }
+        int n = conn.fill();
+        if (n < 0) {
+          onEndOfStreamBeforeHead();
+          return;
+        }
+        if (n == 0) {
+          io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response headers");
+          return;
+        }
+        responseBytesSeen = true;
+      }
+    } catch (ProtocolViolation e) {
+      failAll(Errors.fromViolation(e));
+    } catch (IOException e) {
+      onConnectionFailure(e);
+    }
+  }
+
+  /** Returns true if more heads are expected (an interim response). */
+  private boolean onHead(ResponseHead parsed) {
+    if (events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
+      events.emit(new StatusEvent.ResponseReceived(parsed.headerBytes()));
+    }
+    if (parsed.isInterim() && parsed.statusCode() != 101) {
+      if (events.wants(CallbackStatus.INTERMEDIATE_RESPONSE)) {
+        events.emit(new StatusEvent.IntermediateResponse(parsed.statusCode()));
+      }
+      parser().reset();
+      if (phase == Phase.CONTINUE_WAIT && parsed.statusCode() == 100) {
+        sendBodyAfterContinue();
+        return false;
+      }
+      return true;
+    }
+    if (phase == Phase.CONTINUE_WAIT) {
+      // A final answer before the body: the body is not sent and the connection cannot be reused.
+      cancelContinueDeadline();
+      conn.interest(0);
+      head = parsed;
+      bodyWithheld = true;
+      requestWritten();
+      return false;
+    }
+    onFinalHead(parsed);
+    return false;
+  }
+
+  private void onFinalHead(ResponseHead parsed) {
+    head = parsed;
+    try {
+      decoder = Http1Framing.decoderFor(message.method, parsed);
+    } catch (ProtocolViolation e) {
+      failAll(Errors.fromViolation(e));
+      return;
+    }
+    Redirects.Decision decision = Redirects.decide(message, parsed.statusCode(),
+        parsed.firstValue("Location"), core.value(Option.REDIRECT_POLICY), redirectsFollowed,
+        core.value(Option.MAX_HTTP_AUTOMATIC_REDIRECTS), bodyLength() != 0, !bodyStreamed);
+    if (decision instanceof Redirects.Follow follow) {
+      followRedirect(follow);
+    } else if (decision instanceof Redirects.Refuse refuse) {
+      failAll(new HttpException(ErrorCode.REDIRECT_FAILED, refuse.reason()));
+    } else {
+      deliverHeaders();
+    }
+  }
+
+  private void followRedirect(Redirects.Follow follow) {
+    if (events.wants(CallbackStatus.REDIRECT)) {
+      events.emit(new StatusEvent.Redirect(follow.location()));
+    }
+    redirectsFollowed++;
+    discardRedirectBody();
+    message = message.redirected(follow.method(), follow.origin(), follow.target(), follow.dropBody());
+    if (follow.dropBody()) {
+      optional = ByteBuffer.allocate(0);
+      totalLength = 0;
+      expectContinue = false;
+    }
+    head = null;
+    decoder = null;
+    parser().reset();
+    retried = false;
+    acquireConnection();
+  }
+
+  /** The 3xx body is not wanted: keep the connection if the body is already here, else close it. */
+  private void discardRedirectBody() {
+    Connection c = conn;
+    conn = null;
+    try {
+      ByteBuffer in = c.in();
+      int n;
+      while ((n = decoder.available(in)) > 0) {
+        in.position(in.position() + n);
+        decoder.consumed(n);
+      }
+    } catch (ProtocolViolation e) {
+      discard(c);
+      return;
+    }
+    if (decoder.isComplete() && head.keepAlive() && !requestSaysClose && !c.hasBuffered()) {
+      c.setUser(null);
+      c.interest(0);
+      session.pool().release(c);
+    } else {
+      discard(c);
+    }
+  }
+
+  private void deliverHeaders() {
+    cancelResponseDeadline();
+    headers = Errors.toPublic(head);
+    publishedHeaders = headers;
+    phase = Phase.BODY;
+    if (decoder.isComplete()) {
+      finishBody();
+    }
+    Op done = receiveOp;
+    receiveOp = null;
+    ResponseHeaders result = headers;
+    complete(done, events.wants(CallbackStatus.HEADERS_AVAILABLE)
+        ? StatusEvent.HeadersAvailable.INSTANCE : null, result);
+  }
+
+  private void onEndOfStreamBeforeHead() {
+    onConnectionFailure(new IOException("the server closed the connection before a response"));
+  }
+
+  /** Reset, EOF or write failure: retry once on a fresh connection if that is safe, else fail. */
+  void onConnectionFailure(IOException e) {
+    boolean safeToRetry = reusedConnection && !responseBytesSeen && !retried && message.idempotent()
+        && !bodyStreamed && (phase == Phase.SENDING || phase == Phase.HEAD_WAIT);
+    Connection dead = conn;
+    conn = null;
+    if (dead != null) {
+      discard(dead);
+    }
+    if (safeToRetry) {
+      retried = true;
+      parser().reset();
+      phase = Phase.CONNECTING;
+      openConnection();
+      return;
+    }
+    failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "connection to " + message.origin
+        + " failed: " + e.getMessage(), e));
+  }
+
+  // ---------------------------------------------------------------- the body
+
+  private void serveData() {
+    try {
+      while (true) {
+        if (decoder.isComplete()) {
+          if (phase == Phase.BODY) {
+            finishBody();
+          }
+          completeData(0);
+          return;
+        }
+        ByteBuffer in = conn.in();
+        int n = decoder.available(in);
+        if (decoder.isComplete()) {
+          continue;
+        }
+        if (n > 0) {
+          if (dataOp.buffer == null) {
+            completeData(n);
+            return;
+          }
+          ByteBuffer dst = dataOp.buffer;
+          int take = Math.min(n, dst.remaining());
+          ByteBuffer slice = in.slice();
+          slice.limit(take);
+          dst.put(slice);
+          in.position(in.position() + take);
+          decoder.consumed(take);
+          decoder.available(in); // steps over framing after the data, so completion shows at once
+          if (decoder.isComplete()) {
+            finishBody();
+          }
+          completeData(take);
+          return;
+        }
+        int read = conn.fill();
+        if (read < 0) {
+          decoder.endOfInput();
+          continue;
+        }
+        if (read == 0) {
+          io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response body");
+          return;
+        }
+      }
+    } catch (ProtocolViolation e) {
+      failAll(e.kind() == ProtocolViolation.Kind.TRUNCATED
+          ? new HttpException(ErrorCode.CONNECTION_ERROR, e.getMessage(), e)
+          : Errors.fromViolation(e));
+    } catch (IOException e) {
+      failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "reading the response body from "
+          + message.origin + " failed: " + e.getMessage(), e));
+    }
+  }
+
+  private void completeData(int n) {
+    Op done = dataOp;
+    dataOp = null;
+    if (n == 0 || phase == Phase.COMPLETE) {
+      emitCloseEventsIfDue();
+    }
+    if (done.buffer == null) {
+      complete(done, events.wants(CallbackStatus.DATA_AVAILABLE) ? new StatusEvent.DataAvailable(n) : null, n);
+    } else {
+      complete(done, events.wants(CallbackStatus.READ_COMPLETE)
+          ? new StatusEvent.ReadComplete(done.buffer, n) : null, n);
+    }
+  }
+
+  /** The body is complete: pool the connection now (rule 16), or close it. */
+  private void finishBody() {
+    phase = Phase.COMPLETE;
+    Connection c = conn;
+    conn = null;
+    if (c == null) {
+      return;
+    }
+    if (head.statusCode() == 101) {
+      discard(c); // an upgraded connection never returns to the pool (rule 18)
+      return;
+    }
+    boolean serverCloses = head.connectionClose() || decoder.closeDelimited();
+    if (!serverCloses && !requestSaysClose && !bodyWithheld && !c.hasBuffered()) {
+      c.setUser(null);
+      c.interest(0);
+      session.pool().release(c);
+      return;
+    }
+    closeEventsDue = head.connectionClose() || requestSaysClose;
+    discard(c);
+  }
+
+  private void emitCloseEventsIfDue() {
+    if (!closeEventsDue) {
+      return;
+    }
+    closeEventsDue = false;
+    if (events.wants(CallbackStatus.CLOSING_CONNECTION)) {
+      events.emit(StatusEvent.ClosingConnection.INSTANCE);
+    }
+    if (events.wants(CallbackStatus.CONNECTION_CLOSED)) {
+      events.emit(StatusEvent.ConnectionClosed.INSTANCE);
+    }
+  }
+
+  // ---------------------------------------------------------------- I/O readiness
+
+  @Override
+  public void onReady(Connection connection, int readyOps) {
+    io.onReady(connection, readyOps);
+  }
+
+  /** The socket became readable while this exchange waited for it. */
+  void onReadable() {
+    switch (phase) {
+      case HEAD_WAIT, CONTINUE_WAIT -> readHead();
+      case BODY -> {
+        if (dataOp != null) {
+          serveData();
+        }
+      }
+      default -> conn.interest(0);
+    }
+  }
+
+  Duration timeout(Option<Duration> option) {
+    return core.value(option);
+  }
+
+  /** A read or write waited longer than its timeout. */
+  void onIoTimeout(String what, Duration limit) {
+    failAll(ExchangeIo.timeoutError(what, limit));
+  }
+
+  // ---------------------------------------------------------------- completion helpers
+
+  private void complete(Op op, StatusEvent event, Object value) {
+    events.complete(event, () -> op.succeed(value));
+  }
+
+  private void fail(Op op, HttpException error) {
+    events.complete(events.wants(CallbackStatus.REQUEST_ERROR) ? new StatusEvent.RequestError(op.api, error) : null,
+        () -> op.fail(error));
+  }
+
+  private void stateError(Op op, String why) {
+    fail(op, new HttpException(ErrorCode.INCORRECT_HANDLE_STATE, why));
+  }
+
+  private String storedFailureOr(String why) {
+    return why;
+  }
+
+  /** Fails every pending operation with {@code error}; with none pending, the next one gets it. */
+  private void failAll(HttpException error) {
+    if (phase == Phase.CLOSED) {
+      return;
+    }
+    cancelTimers();
+    if (connector != null) {
+      connector.abandon();
+      connector = null;
+      session.pool().forget(message.origin);
+    }
+    if (conn != null) {
+      Connection c = conn;
+      conn = null;
+      discard(c);
+    }
+    phase = Phase.FAILED;
+    List<Op> pending = new ArrayList<>(4);
+    for (Op op : new Op[] {sendOp, writeOp, receiveOp, dataOp}) {
+      if (op != null) {
+        pending.add(op);
+      }
+    }
+    sendOp = writeOp = receiveOp = dataOp = null;
+    if (pending.isEmpty()) {
+      storedFailure = error;
+      phase = Phase.REQUEST_DONE; // the next receiveResponse reports the failure
+      return;
+    }
+    storedFailure = null;
+    for (Op op : pending) {
+      fail(op, error);
+    }
+  }
+
+  private void discard(Connection c) {
+    c.close();
+    session.pool().forget(c);
+  }
+
+  /** Closes the connection of a response the application no longer reads. */
+  private void abandonConnection() {
+    if (conn != null) {
+      Connection c = conn;
+      conn = null;
+      discard(c);
+    }
+  }
+
+  private Http1ResponseParser parser() {
+    if (parser == null) {
+      parser = new Http1ResponseParser(core.value(Option.MAX_RESPONSE_HEADER_SIZE),
+          Http1ResponseParser.DEFAULT_MAX_HEADER_COUNT);
+    }
+    return parser;
+  }
+
+  private void cancelTimers() {
+    cancelResponseDeadline();
+    cancelContinueDeadline();
+    io.cancelDeadline();
+  }
+
+  private void cancelResponseDeadline() {
+    if (responseDeadline != null) {
+      responseDeadline.cancel();
+      responseDeadline = null;
+    }
+  }
+
+  private void cancelContinueDeadline() {
+    if (continueDeadline != null) {
+      continueDeadline.cancel();
+      continueDeadline = null;
+    }
+  }
+
+  /** Whether the connection serving the last exchange came from the pool. */
+  public boolean reusedConnection() {
+    return reusedConnection;
+  }
+
+  static boolean readable(int readyOps) {
+    return (readyOps & SelectionKey.OP_READ) != 0;
+  }
+}

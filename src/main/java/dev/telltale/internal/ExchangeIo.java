@@ -1,0 +1,111 @@
+package dev.telltale.internal;
+
+import dev.telltale.ErrorCode;
+import dev.telltale.HttpException;
+import dev.telltale.Option;
+import dev.telltale.Timeouts;
+import dev.telltale.internal.loop.Deadline;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+
+/**
+ * The exchange's waiting for the socket: a gathering write that continues when the socket takes
+ * more, a read interest, and the send or receive deadline that bounds each wait (rule 22).
+ */
+final class ExchangeIo {
+  private final Exchange exchange;
+  private ByteBuffer[] pending;
+  private Runnable afterWrite;
+  private Deadline deadline;
+
+  ExchangeIo(Exchange exchange) {
+    this.exchange = exchange;
+  }
+
+  /** Writes all of {@code buffers}, then runs {@code then}; failures go to the exchange. */
+  void write(Connection conn, ByteBuffer[] buffers, Runnable then) {
+    pending = buffers;
+    afterWrite = then;
+    continueWrite(conn);
+  }
+
+  private void continueWrite(Connection conn) {
+    try {
+      while (hasRemaining(pending)) {
+        long n = conn.transport().tryWrite(pending);
+        if (n == 0) {
+          conn.interest(SelectionKey.OP_WRITE);
+          arm(conn, Option.SEND_TIMEOUT, "sending the request");
+          return;
+        }
+      }
+    } catch (IOException e) {
+      pending = null;
+      afterWrite = null;
+      exchange.onConnectionFailure(e);
+      return;
+    }
+    cancelDeadline();
+    conn.interest(0);
+    pending = null;
+    Runnable then = afterWrite;
+    afterWrite = null;
+    then.run();
+  }
+
+  private static boolean hasRemaining(ByteBuffer[] buffers) {
+    for (ByteBuffer buffer : buffers) {
+      if (buffer.hasRemaining()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Waits for the socket to become readable, within {@code timeout}. */
+  void awaitReadable(Connection conn, Duration timeout, String what) {
+    conn.interest(SelectionKey.OP_READ);
+    cancelDeadline();
+    if (!Timeouts.isInfinite(timeout)) {
+      deadline = conn.loop().schedule(timeout.toNanos(), () -> {
+        deadline = null;
+        exchange.onIoTimeout(what, timeout);
+      });
+    }
+  }
+
+  private void arm(Connection conn, Option<Duration> option, String what) {
+    cancelDeadline();
+    Duration timeout = exchange.timeout(option);
+    if (!Timeouts.isInfinite(timeout)) {
+      deadline = conn.loop().schedule(timeout.toNanos(), () -> {
+        deadline = null;
+        exchange.onIoTimeout(what, timeout);
+      });
+    }
+  }
+
+  void onReady(Connection conn, int readyOps) {
+    if (pending != null && (readyOps & SelectionKey.OP_WRITE) != 0) {
+      continueWrite(conn);
+      return;
+    }
+    if ((readyOps & SelectionKey.OP_READ) != 0) {
+      cancelDeadline();
+      exchange.onReadable();
+    }
+  }
+
+  void cancelDeadline() {
+    if (deadline != null) {
+      deadline.cancel();
+      deadline = null;
+    }
+  }
+
+  static HttpException timeoutError(String what, Duration limit) {
+    return new HttpException(ErrorCode.TIMEOUT, what + " took longer than " + limit);
+  }
+}

@@ -1,0 +1,211 @@
+package dev.telltale.internal;
+
+import dev.telltale.ErrorCode;
+import dev.telltale.Handle;
+import dev.telltale.HandleException;
+import dev.telltale.HandleType;
+import dev.telltale.NotificationFlags;
+import dev.telltale.Option;
+import dev.telltale.StatusCallback;
+import dev.telltale.StatusEvent;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What every handle has: its place in the tree, its callback registration and dispatcher, its
+ * context and options, and the closing protocol (HANDLE_CLOSING exactly once, last, and never
+ * before a child's).
+ *
+ * <p>A child copies its parent's registration (callback, flags, context) and the option values it
+ * accepts when it is created; later changes to the parent do not reach it.
+ */
+public final class HandleCore {
+  private final HandleType type;
+  private final HandleCore parent;
+  private final SessionCore session;
+  private final Handle handle;
+  private final CallbackDispatcher dispatcher;
+  private final Map<Option<?>, Object> options = new ConcurrentHashMap<>();
+  private volatile Object context;
+
+  // guarded by this
+  private boolean closeRequested;
+  private boolean closingPosted;
+  private int openChildren;
+
+  /** Creates the core of {@code handle}, copying from {@code parent} (null for a session). */
+  public HandleCore(Handle handle, HandleType type, HandleCore parent, SessionCore session) {
+    this.handle = handle;
+    this.type = type;
+    this.parent = parent;
+    this.session = session;
+    StatusCallback callback = parent == null ? null : parent.dispatcher.callback();
+    NotificationFlags flags = parent == null ? NotificationFlags.NONE : parent.dispatcher.flags();
+    this.context = parent == null ? null : parent.context;
+    this.dispatcher =
+        new CallbackDispatcher(handle, () -> context, session.callbackExecutor(), callback, flags);
+    if (parent != null) {
+      parent.inheritOptionsInto(this);
+    }
+  }
+
+  private void inheritOptionsInto(HandleCore child) {
+    if (type == HandleType.CONNECT) {
+      parent.inheritOptionsInto(child); // a connect handle holds no option values of its own
+      return;
+    }
+    options.forEach((option, value) -> {
+      if (option.settableOn().contains(child.type)) {
+        child.options.put(option, value);
+      }
+    });
+  }
+
+  public HandleType type() {
+    return type;
+  }
+
+  public Handle handle() {
+    return handle;
+  }
+
+  public SessionCore session() {
+    return session;
+  }
+
+  public CallbackDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public Object context() {
+    return context;
+  }
+
+  public void setContext(Object context) {
+    checkOpen();
+    this.context = context;
+  }
+
+  /** Replaces callback and flags together; see {@link Handle#setStatusCallback}. */
+  public StatusCallback setStatusCallback(StatusCallback callback, NotificationFlags flags) {
+    checkOpen();
+    return dispatcher.install(callback, flags);
+  }
+
+  /** Sets an option after checking the handle type and the value. */
+  public <T> void setOption(Option<T> option, T value) {
+    checkOpen();
+    if (option == null) {
+      throw new IllegalArgumentException("option must not be null");
+    }
+    if (!option.settableOn().contains(type)) {
+      throw new HandleException(ErrorCode.INCORRECT_HANDLE_TYPE,
+          option.name() + " cannot be set on a " + type + " handle");
+    }
+    T checked = option.validate(value);
+    if (option == Option.CONTEXT_VALUE) {
+      context = checked;
+    } else {
+      options.put(option, checked);
+    }
+  }
+
+  /** Reads an option: this handle's value, its session's for a connect handle, else the default. */
+  public <T> T queryOption(Option<T> option) {
+    checkOpen();
+    if (option == null) {
+      throw new IllegalArgumentException("option must not be null");
+    }
+    if (!option.queryableOn(type)) {
+      throw new HandleException(ErrorCode.INCORRECT_HANDLE_TYPE,
+          option.name() + " cannot be queried on a " + type + " handle");
+    }
+    return value(option);
+  }
+
+  /** The effective value without handle checks (for the engine). */
+  public <T> T value(Option<T> option) {
+    if (option == Option.CONTEXT_VALUE) {
+      return option.valueType().cast(context);
+    }
+    Object own = options.get(option);
+    if (own != null) {
+      return option.valueType().cast(own);
+    }
+    if (type == HandleType.CONNECT) {
+      return parent.value(option);
+    }
+    return option.defaultValue();
+  }
+
+  public boolean isClosed() {
+    synchronized (this) {
+      return closeRequested;
+    }
+  }
+
+  /** Throws INVALID_HANDLE if {@link Handle#close()} was called. */
+  public void checkOpen() {
+    if (isClosed()) {
+      throw new HandleException(ErrorCode.INVALID_HANDLE, "the " + type + " handle is closed");
+    }
+  }
+
+  /** Registers a child about to be created; fails if this handle is closed. */
+  public void addChild() {
+    synchronized (this) {
+      if (closeRequested) {
+        throw new HandleException(ErrorCode.INVALID_HANDLE,
+            "cannot create a child of a closed " + type + " handle");
+      }
+      openChildren++;
+    }
+  }
+
+  /** Delivers the new child's HANDLE_CREATED through this handle, on the calling thread. */
+  public void announceCreated(Handle created) {
+    if (dispatcher.wants(dev.telltale.CallbackStatus.HANDLE_CREATED)) {
+      dispatcher.deliverInline(new StatusEvent.HandleCreated(created));
+    }
+  }
+
+  /**
+   * Marks the handle closed. Returns false if it already was (a second close does nothing). The
+   * caller then cancels pending work and calls {@link #postClosingWhenChildrenClosed()}.
+   */
+  public boolean markClosed() {
+    synchronized (this) {
+      if (closeRequested) {
+        return false;
+      }
+      closeRequested = true;
+      return true;
+    }
+  }
+
+  /** Posts HANDLE_CLOSING now, or once the last open child has delivered its own. */
+  public void postClosingWhenChildrenClosed() {
+    synchronized (this) {
+      if (!closeRequested || closingPosted || openChildren > 0) {
+        return;
+      }
+      closingPosted = true;
+    }
+    dispatcher.close(new StatusEvent.HandleClosing(handle), this::afterClosingDelivered);
+  }
+
+  private void afterClosingDelivered() {
+    if (parent != null) {
+      parent.childClosed();
+    } else {
+      session.terminate();
+    }
+  }
+
+  private void childClosed() {
+    synchronized (this) {
+      openChildren--;
+    }
+    postClosingWhenChildrenClosed();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.telltale.internal;
+
+import dev.telltale.internal.http1.Http1RequestWriter;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The request as it goes on the wire for one attempt: method, target, origin and header fields.
+ * Redirects derive a new message from the old one (method rewrite, credentials dropped across
+ * origins), so each hop is a plain value.
+ */
+public final class RequestMessage {
+  final String method;
+  final String target;
+  final Origin origin;
+  /** Application fields, flat: name0, value0, name1, value1, ... */
+  final List<String> fields;
+
+  public RequestMessage(String method, String target, Origin origin, List<String> fields) {
+    this.method = method;
+    this.target = target;
+    this.origin = origin;
+    this.fields = List.copyOf(fields);
+  }
+
+  /** The first value of {@code name} (case-insensitive), or null. */
+  String field(String name) {
+    for (int i = 0; i < fields.size(); i += 2) {
+      if (fields.get(i).equalsIgnoreCase(name)) {
+        return fields.get(i + 1);
+      }
+    }
+    return null;
+  }
+
+  /** Whether a comma-separated field holds {@code token}, e.g. Connection: close. */
+  boolean fieldHasToken(String name, String token) {
+    for (int i = 0; i < fields.size(); i += 2) {
+      if (fields.get(i).equalsIgnoreCase(name)) {
+        for (String part : fields.get(i + 1).split(",")) {
+          if (part.trim().equalsIgnoreCase(token)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Encodes the head, adding what the application did not set: Host, User-Agent, the body
+   * framing ({@code bodyLength} -1 = chunked, 0 = none unless the method expects a body) and
+   * {@code Connection: close} when keep-alive is off.
+   */
+  ByteBuffer encodeHead(String userAgent, long bodyLength, boolean keepAliveDisabled) {
+    List<String> all = new ArrayList<>(fields.size() + 10);
+    if (field("Host") == null) {
+      all.add("Host");
+      all.add(origin.hostHeader());
+    }
+    all.addAll(fields);
+    if (field("User-Agent") == null && userAgent != null && !userAgent.isEmpty()) {
+      all.add("User-Agent");
+      all.add(userAgent);
+    }
+    if (bodyLength < 0) {
+      if (field("Transfer-Encoding") == null) {
+        all.add("Transfer-Encoding");
+        all.add("chunked");
+      }
+    } else if ((bodyLength > 0 || expectsBody(method)) && field("Content-Length") == null) {
+      all.add("Content-Length");
+      all.add(Long.toString(bodyLength));
+    }
+    if (keepAliveDisabled && !fieldHasToken("Connection", "close")) {
+      all.add("Connection");
+      all.add("close");
+    }
+    return Http1RequestWriter.encodeHead(method, target, all);
+  }
+
+  private static boolean expectsBody(String method) {
+    return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+  }
+
+  /** Methods that may be sent again after a failure before any response byte (RFC 9110 §9.2.2). */
+  boolean idempotent() {
+    switch (method.toUpperCase(Locale.ROOT)) {
+      case "GET": case "HEAD": case "OPTIONS": case "TRACE": case "PUT": case "DELETE":
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The same request sent elsewhere, with another method, optionally without body fields. */
+  RequestMessage redirected(String newMethod, Origin newOrigin, String newTarget, boolean dropBody) {
+    boolean crossOrigin = !newOrigin.equals(origin);
+    List<String> kept = new ArrayList<>(fields.size());
+    for (int i = 0; i < fields.size(); i += 2) {
+      String name = fields.get(i);
+      boolean credential = name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Cookie")
+          || name.equalsIgnoreCase("Proxy-Authorization");
+      boolean bodyField = name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Content-Type")
+          || name.equalsIgnoreCase("Transfer-Encoding") || name.equalsIgnoreCase("Content-Encoding")
+          || name.equalsIgnoreCase("Expect");
+      boolean host = name.equalsIgnoreCase("Host") && crossOrigin;
+      if ((crossOrigin && credential) || (dropBody && bodyField) || host) {
+        continue;
+      }
+      kept.add(name);
+      kept.add(fields.get(i + 1));
+    }
+    return new RequestMessage(newMethod, newTarget, newOrigin, kept);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.telltale.internal;
+
+import dev.telltale.NameResolver;
+import dev.telltale.internal.loop.LoopGroup;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a session owns for all its handles: the I/O threads, the keep-alive pool, the resolver and
+ * its small thread pool, and the optional callback executor. Everything stops when the session's
+ * HANDLE_CLOSING has been delivered, which happens only after every child has closed.
+ */
+public final class SessionCore {
+  private static final Logger log = LoggerFactory.getLogger(SessionCore.class);
+  private static final AtomicInteger resolverThreads = new AtomicInteger();
+
+  private final LoopGroup loops;
+  private final ConnectionPool pool;
+  private final NameResolver resolver;
+  private final ThreadPoolExecutor resolverPool;
+  private final Executor callbackExecutor;
+  private volatile boolean terminated;
+  private volatile HandleCore sessionHandle;
+
+  public SessionCore(int ioThreads, NameResolver resolver, Executor callbackExecutor,
+      long idleTimeoutNanos) {
+    this.loops = new LoopGroup(ioThreads);
+    this.pool = new ConnectionPool(idleTimeoutNanos);
+    this.resolver = resolver;
+    this.callbackExecutor = callbackExecutor;
+    // Resolution may block for seconds: a few daemon threads, created on demand, gone when idle.
+    this.resolverPool = new ThreadPoolExecutor(4, 4, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        task -> {
+          Thread thread = new Thread(task, "telltale-dns-" + resolverThreads.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    resolverPool.allowCoreThreadTimeOut(true);
+  }
+
+  /** Binds the session handle whose options (user agent, connection limit) apply. */
+  public void bind(HandleCore handle) {
+    this.sessionHandle = handle;
+  }
+
+  String userAgent() {
+    return sessionHandle.value(dev.telltale.Option.USER_AGENT);
+  }
+
+  int maxConnsPerServer() {
+    return sessionHandle.value(dev.telltale.Option.MAX_CONNS_PER_SERVER);
+  }
+
+  public LoopGroup loops() {
+    return loops;
+  }
+
+  public ConnectionPool pool() {
+    return pool;
+  }
+
+  public NameResolver resolver() {
+    return resolver;
+  }
+
+  public Executor resolverPool() {
+    return resolverPool;
+  }
+
+  /** The executor callbacks run on, or null to run them on the I/O threads. */
+  public Executor callbackExecutor() {
+    return callbackExecutor;
+  }
+
+  public boolean isTerminated() {
+    return terminated;
+  }
+
+  /** Called once the session's HANDLE_CLOSING was delivered: stop everything. */
+  void terminate() {
+    terminated = true;
+    pool.closeAll();
+    loops.stop();
+    resolverPool.shutdownNow();
+    log.debug("session terminated");
+  }
+
+  /** Waits for the I/O threads to end (tests use it for the leak check). */
+  public boolean awaitTermination(long millis) throws InterruptedException {
+    loops.awaitTermination(millis);
+    return resolverPool.awaitTermination(millis, TimeUnit.MILLISECONDS);
+  }
+}

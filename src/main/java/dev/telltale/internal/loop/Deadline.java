@@ -1,0 +1,41 @@
+package dev.telltale.internal.loop;
+
+/**
+ * A task that an {@link EventLoop} runs once its time has come, unless cancelled first. Timeouts
+ * and pool eviction are deadlines: the loop's select timeout is the time to the nearest one, so no
+ * timer thread exists. Created, cancelled and fired only on the owning loop.
+ */
+public final class Deadline implements Comparable<Deadline> {
+  final long atNanos;
+  final long sequence;
+  private final Runnable action;
+  private boolean cancelled;
+
+  Deadline(long atNanos, long sequence, Runnable action) {
+    this.atNanos = atNanos;
+    this.sequence = sequence;
+    this.action = action;
+  }
+
+  /** Stops the deadline from firing; cancelling twice, or after it fired, does nothing. */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  boolean isCancelled() {
+    return cancelled;
+  }
+
+  void fire() {
+    if (!cancelled) {
+      cancelled = true;
+      action.run();
+    }
+  }
+
+  @Override
+  public int compareTo(Deadline other) {
+    int byTime = Long.compare(atNanos - other.atNanos, 0);
+    return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+  }
+}

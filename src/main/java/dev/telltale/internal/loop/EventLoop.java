@@ -1,0 +1,215 @@
+package dev.telltale.internal.loop;
+
+import dev.telltale.internal.util.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector and the one thread that owns it. Other threads never touch the selector's keys;
+ * they {@link #submit} tasks, and the loop runs them between selects. The loop body reads as a
+ * table of contents: run submitted tasks, select until the next deadline, dispatch ready keys,
+ * fire due deadlines.
+ */
+public final class EventLoop {
+  private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+  private final Selector selector;
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  /** True while a wakeup is already on its way: one wakeup per batch of submissions. */
+  private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
+  private long deadlineSequence;
+  private volatile boolean stopping;
+
+  EventLoop(String name) {
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector", e);
+    }
+    this.thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** The thread that runs this loop (for diagnostics and tests). */
+  public Thread thread() {
+    return thread;
+  }
+
+  /** Whether the calling thread is this loop's thread. */
+  public boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Runs {@code task} on the loop, after the tasks submitted before it. Safe from any thread. */
+  public void submit(Runnable task) {
+    tasks.add(task);
+    if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
+  }
+
+  /** Runs {@code task} now if on the loop, else submits it. */
+  public void execute(Runnable task) {
+    if (inLoop()) {
+      task.run();
+    } else {
+      submit(task);
+    }
+  }
+
+  /** Schedules {@code action} to run on the loop after {@code delayNanos}. Loop thread only. */
+  public Deadline schedule(long delayNanos, Runnable action) {
+    assert inLoop();
+    Deadline deadline = new Deadline(Clock.nanoTime() + delayNanos, deadlineSequence++, action);
+    deadlines.add(deadline);
+    return deadline;
+  }
+
+  /**
+   * Registers {@code channel} with this loop's selector. Loop thread only. A channel whose key on
+   * this selector was cancelled but not yet flushed (it moved away and came back) is flushed first.
+   */
+  public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler)
+      throws ClosedChannelException {
+    assert inLoop();
+    try {
+      return channel.register(selector, ops, handler);
+    } catch (CancelledKeyException stale) {
+      try {
+        selector.selectNow(); // flushes cancelled keys; ready keys are handled on the next pass
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return channel.register(selector, ops, handler);
+    }
+  }
+
+  /** Asks the loop to stop after the tasks already submitted; its thread then ends. */
+  void stop() {
+    submit(() -> stopping = true);
+  }
+
+  private void run() {
+    log.debug("{} started", thread.getName());
+    try {
+      while (!stopping) {
+        runTasks();
+        if (stopping) {
+          break;
+        }
+        select();
+        dispatchReadyKeys();
+        fireDueDeadlines();
+      }
+    } catch (Throwable t) {
+      log.error("{} died", thread.getName(), t);
+    } finally {
+      closeSelector();
+      log.debug("{} stopped", thread.getName());
+    }
+  }
+
+  private void runTasks() {
+    wakeupPending.set(false);
+    Runnable task;
+    while ((task = tasks.poll()) != null) {
+      runSafely(task);
+    }
+  }
+
+  private void select() throws IOException {
+    if (!tasks.isEmpty()) {
+      selector.selectNow();
+      return;
+    }
+    long waitNanos = untilNextDeadline();
+    if (waitNanos == 0) {
+      selector.selectNow();
+    } else if (waitNanos < 0) {
+      selector.select();
+    } else {
+      selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+    }
+  }
+
+  /** Nanoseconds to the nearest live deadline: 0 if one is due, -1 if there is none. */
+  private long untilNextDeadline() {
+    Deadline next;
+    while ((next = deadlines.peek()) != null && next.isCancelled()) {
+      deadlines.poll();
+    }
+    if (next == null) {
+      return -1;
+    }
+    return Math.max(0, next.atNanos - Clock.nanoTime());
+  }
+
+  private void dispatchReadyKeys() {
+    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+    while (keys.hasNext()) {
+      SelectionKey key = keys.next();
+      keys.remove();
+      if (!key.isValid()) {
+        continue;
+      }
+      IoHandler handler = (IoHandler) key.attachment();
+      try {
+        handler.onReady(key, key.readyOps());
+      } catch (CancelledKeyException ignored) {
+        // the handler closed its channel while handling it: nothing left to do
+      } catch (Throwable t) {
+        log.error("I/O handler failed on {}", thread.getName(), t);
+      }
+    }
+  }
+
+  private void fireDueDeadlines() {
+    long now = Clock.nanoTime();
+    Deadline next;
+    while ((next = deadlines.peek()) != null && (next.isCancelled() || next.atNanos - now <= 0)) {
+      deadlines.poll();
+      Deadline due = next;
+      runSafely(due::fire);
+    }
+  }
+
+  private void runSafely(Runnable task) {
+    try {
+      task.run();
+    } catch (Throwable t) {
+      log.error("task failed on {}", thread.getName(), t);
+    }
+  }
+
+  private void closeSelector() {
+    for (SelectionKey key : selector.keys()) {
+      try {
+        key.channel().close();
+      } catch (IOException ignored) {
+        // closing on the way out: nothing to report to
+      }
+    }
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // the loop is ending anyway
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.telltale.internal.loop;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The session's I/O threads: a fixed number of {@link EventLoop}s, started on first use and
+ * handed out round-robin. No thread per request or per connection.
+ */
+public final class LoopGroup {
+  private static final AtomicInteger threadNumbers = new AtomicInteger();
+
+  private final EventLoop[] loops;
+  private final boolean[] started;
+  private final AtomicInteger next = new AtomicInteger();
+  private boolean stopped;
+
+  /** A group of {@code size} loops (at least one). */
+  public LoopGroup(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("I/O thread count must be at least 1: " + size);
+    }
+    loops = new EventLoop[size];
+    started = new boolean[size];
+  }
+
+  /** The next loop in round-robin order, started if it was not yet. */
+  public EventLoop next() {
+    int index = Math.floorMod(next.getAndIncrement(), loops.length);
+    synchronized (this) {
+      if (stopped) {
+        throw new IllegalStateException("the session's I/O threads have stopped");
+      }
+      if (loops[index] == null) {
+        loops[index] = new EventLoop("telltale-loop-" + threadNumbers.incrementAndGet());
+      }
+      if (!started[index]) {
+        started[index] = true;
+        loops[index].start();
+      }
+      return loops[index];
+    }
+  }
+
+  /** Stops every started loop once it has run the tasks already submitted to it. */
+  public synchronized void stop() {
+    stopped = true;
+    for (EventLoop loop : loops) {
+      if (loop != null) {
+        loop.stop();
+      }
+    }
+  }
+
+  /** Waits up to {@code millis} for every started loop's thread to end (for tests). */
+  public void awaitTermination(long millis) throws InterruptedException {
+    for (EventLoop loop : loops) {
+      if (loop != null) {
+        loop.thread().join(millis);
+      }
+    }
+  }
+}

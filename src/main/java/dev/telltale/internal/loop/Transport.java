@@ -1,0 +1,23 @@
+package dev.telltale.internal.loop;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A non-blocking byte stream under a connection: plain TCP, or TLS over TCP. HTTP code does not
+ * know which one it has. Both methods may move zero bytes (the socket is not ready).
+ */
+public interface Transport {
+  /** Reads what is available into {@code dst}: bytes moved, 0 if none now, -1 at end of stream. */
+  int tryRead(ByteBuffer dst) throws IOException;
+
+  /** Writes what the socket takes from {@code srcs}: bytes moved (possibly 0). */
+  long tryWrite(ByteBuffer[] srcs) throws IOException;
+
+  /** The socket underneath, for registration with a selector and addresses. */
+  SocketChannel channel();
+
+  /** Closes the stream and its socket; never throws. */
+  void close();
+}
