@@ -47,6 +47,7 @@ public final class ConnectionPool {
 
   private final Map<Origin, Route> routes = new HashMap<>();
   private final Map<Connection, Deadline> evictions = new HashMap<>();
+  private final java.util.Set<Connection> live = new java.util.HashSet<>();
   private final long idleTimeoutNanos;
   private boolean closed;
 
@@ -71,6 +72,19 @@ public final class ConnectionPool {
     }
     route.waiters.addLast(waiter);
     return QUEUED;
+  }
+
+  /**
+   * Counts a new connection that replaces one just closed and forgotten (a retry): it may exceed
+   * the limit for a moment, as the dead one no longer exists.
+   */
+  public synchronized void reserve(Origin origin) {
+    routes.computeIfAbsent(origin, o -> new Route()).total++;
+  }
+
+  /** Records a newly opened connection, so that the session's end can close it wherever it is. */
+  public synchronized void track(Connection connection) {
+    live.add(connection);
   }
 
   /** Removes a waiter that no longer wants a connection (its request was closed). */
@@ -145,6 +159,11 @@ public final class ConnectionPool {
    * its origin may open a new one.
    */
   public void forget(Connection connection) {
+    synchronized (this) {
+      if (!live.remove(connection)) {
+        return; // forgotten already
+      }
+    }
     forget(connection.origin());
   }
 
@@ -175,8 +194,9 @@ public final class ConnectionPool {
     List<Connection> idle = new ArrayList<>();
     synchronized (this) {
       closed = true;
+      idle.addAll(live); // idle ones, and any still draining an abandoned body
+      live.clear();
       for (Route route : routes.values()) {
-        idle.addAll(route.idle);
         route.idle.clear();
       }
       evictions.clear();

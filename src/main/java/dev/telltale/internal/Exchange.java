@@ -308,6 +308,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
   @Override
   public void connected(Connection connection) {
     connector = null;
+    session.pool().track(connection);
     if (phase == Phase.CLOSED) {
       discard(connection);
       return;
@@ -333,6 +334,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     } catch (IOException e) {
       discard(connection);
       if (reused) {
+        session.pool().reserve(message.origin);
         openConnection(); // a pooled connection that cannot be registered is as good as dead
         return;
       }
@@ -594,6 +596,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       retried = true;
       parser().reset();
       phase = Phase.CONNECTING;
+      session.pool().reserve(message.origin);
       openConnection();
       return;
     }

@@ -26,6 +26,7 @@ final class ExchangeIo {
 
   /** Writes all of {@code buffers}, then runs {@code then}; failures go to the exchange. */
   void write(Connection conn, ByteBuffer[] buffers, Runnable then) {
+    cancelDeadline();
     pending = buffers;
     afterWrite = then;
     continueWrite(conn);
