@@ -107,6 +107,12 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       stateError(op, "sendRequest while a request is in progress on this handle");
       return;
     }
+    if (request.origin.secure()) {
+      // Never send an https request in clear text: TLS is not implemented in this version.
+      fail(op, new HttpException(ErrorCode.SECURE_FAILURE,
+          "https (OpenRequestFlag.SECURE) is not available in this version of telltale"));
+      return;
+    }
     if (phase == Phase.BODY) {
       abandonConnection(); // a new send on the same handle discards the unread response
     }
