@@ -100,20 +100,25 @@ public final class ConnectionPool {
    * first waiter gets it at once; otherwise it waits idle, watched for the server closing it.
    */
   public void release(Connection connection) {
-    Waiter next;
+    // Set up idle watching while this loop still owns the connection: once it is in the idle list
+    // another loop may take it at any moment.
+    connection.releaseBufferIfEmpty();
+    connection.setUser((c, readyOps) -> evict(c)); // readable while idle: closed by the server, or garbage
+    connection.interest(SelectionKey.OP_READ);
+    Waiter next = null;
+    boolean keep;
     synchronized (this) {
       Route route = routes.get(connection.origin());
-      if (closed || route == null) {
-        next = null;
-      } else {
+      keep = !closed && route != null && live.contains(connection);
+      if (keep) {
         next = route.waiters.pollFirst();
         if (next == null) {
           route.idle.addFirst(connection);
         }
       }
     }
-    if (closed) {
-      connection.close();
+    if (!keep) {
+      connection.close(); // the session ended, or the pool does not know this connection
       forget(connection);
       return;
     }
@@ -125,9 +130,6 @@ public final class ConnectionPool {
   }
 
   private void watchIdle(Connection connection) {
-    connection.releaseBufferIfEmpty();
-    connection.setUser((c, readyOps) -> evict(c)); // readable while idle: closed by the server, or garbage
-    connection.interest(SelectionKey.OP_READ);
     Deadline eviction = connection.loop().schedule(idleTimeoutNanos, () -> evict(connection));
     synchronized (this) {
       if (route(connection).idle.contains(connection)) {

@@ -442,7 +442,11 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
           ErrorCode.TIMEOUT, "no response headers within " + limit)));
     }
     if (head != null) {
-      onFinalHead(head); // a final response already arrived while waiting for 100-continue
+      // a final response already arrived while waiting for 100-continue
+      if (events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
+        events.emit(new StatusEvent.ResponseReceived(head.headerBytes()));
+      }
+      onFinalHead(head);
     } else {
       readHead();
     }
@@ -480,7 +484,9 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
 
   /** Returns true if more heads are expected (an interim response). */
   private boolean onHead(ResponseHead parsed) {
-    if (events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
+    boolean finalBeforeContinue = phase == Phase.CONTINUE_WAIT && !parsed.isInterim();
+    if (!finalBeforeContinue && events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
+      // a final answer to an Expect: 100-continue is reported by receiveResponse, in its cycle
       events.emit(new StatusEvent.ResponseReceived(parsed.headerBytes()));
     }
     if (parsed.isInterim() && parsed.statusCode() != 101) {
