@@ -33,6 +33,7 @@ public final class RecordingCallback implements StatusCallback {
   private final Set<Handle> closed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
   private final Set<Handle> inCallback = ConcurrentHashMap.newKeySet();
   private final List<Thread> threads = new ArrayList<>();
+  private final List<Object> contexts = new ArrayList<>();
   private int consumed;
 
   @Override
@@ -59,6 +60,7 @@ public final class RecordingCallback implements StatusCallback {
         }
         lines.add(who + " " + event.status() + payload(event));
         threads.add(Thread.currentThread());
+        contexts.add(context);
         notifyAll();
       }
     } finally {
@@ -116,6 +118,11 @@ public final class RecordingCallback implements StatusCallback {
   /** The threads the callbacks ran on, in order. */
   public synchronized List<Thread> threads() {
     return List.copyOf(threads);
+  }
+
+  /** The context each callback was given, in order (parallel to {@link #lines()}). */
+  public synchronized List<Object> contexts() {
+    return java.util.Collections.unmodifiableList(new ArrayList<>(contexts));
   }
 
   /** Waits (up to 20 s) until a line matching {@code predicate} was recorded. */
