@@ -19,7 +19,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
@@ -163,6 +165,76 @@ class ErrorMappingTest {
           request READ_COMPLETE 0
           """ + CLOSINGS);
       f.rec.assertExhausted();
+    }
+  }
+
+  @Test
+  void rule20_writeDataWithoutAnAnnouncedBodyIsIncorrectHandleState() {
+    server.enqueue(new MockResponse.Builder().body("hello").build());
+    try (Fixture f = new Fixture(server.getPort())) {
+      awaitFailure(f.request.writeData(ByteBuffer.wrap(new byte[] {1, 2})), ErrorCode.INCORRECT_HANDLE_STATE);
+      await(f.request.sendRequest());
+      awaitFailure(f.request.writeData(ByteBuffer.wrap(new byte[] {1, 2})), ErrorCode.INCORRECT_HANDLE_STATE);
+      await(f.request.receiveResponse());
+      assertEquals("hello", HandleLifecycleTest.readAll(f.request));
+      f.closeAll();
+      f.rec.assertNext("""
+          session HANDLE_CREATED connect
+          request HANDLE_CREATED request
+          request REQUEST_ERROR WRITE_DATA INCORRECT_HANDLE_STATE
+          """ + CONNECTED_AND_SENT + """
+          request REQUEST_ERROR WRITE_DATA INCORRECT_HANDLE_STATE
+          request RECEIVING_RESPONSE
+          request RESPONSE_RECEIVED
+          request HEADERS_AVAILABLE
+          request READ_COMPLETE 5
+          request READ_COMPLETE 0
+          """ + CLOSINGS);
+      f.rec.assertExhausted();
+    }
+  }
+
+  @Test
+  void rule20_aSecondSendRequestWhileTheFirstIsPendingIsIncorrectHandleStateAndTheFirstCompletes()
+      throws Exception {
+    server.enqueue(new MockResponse.Builder().body("hello").build());
+    CountDownLatch release = new CountDownLatch(1);
+    NameResolver gated = host -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        throw new UnknownHostException(host + " (interrupted)");
+      }
+      return List.of(InetAddress.getByName("127.0.0.1"));
+    };
+    try (Fixture f = new Fixture(Session.builder().resolver(gated).build(), "gated.test", server.getPort())) {
+      CompletableFuture<Void> first = f.request.sendRequest();
+      awaitFailure(f.request.sendRequest(), ErrorCode.INCORRECT_HANDLE_STATE);
+      release.countDown();
+      await(first);
+      await(f.request.receiveResponse());
+      assertEquals("hello", HandleLifecycleTest.readAll(f.request));
+      f.closeAll();
+      f.rec.assertNext("""
+          session HANDLE_CREATED connect
+          request HANDLE_CREATED request
+          request RESOLVING_NAME gated.test
+          request REQUEST_ERROR SEND_REQUEST INCORRECT_HANDLE_STATE
+          request NAME_RESOLVED gated.test
+          request CONNECTING_TO_SERVER 127.0.0.1
+          request CONNECTED_TO_SERVER 127.0.0.1
+          request SENDING_REQUEST
+          request REQUEST_SENT
+          request SENDREQUEST_COMPLETE
+          request RECEIVING_RESPONSE
+          request RESPONSE_RECEIVED
+          request HEADERS_AVAILABLE
+          request READ_COMPLETE 5
+          request READ_COMPLETE 0
+          """ + CLOSINGS);
+      f.rec.assertExhausted();
+    } finally {
+      release.countDown();
     }
   }
 

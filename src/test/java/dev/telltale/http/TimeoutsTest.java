@@ -213,6 +213,34 @@ class TimeoutsTest {
     }
   }
 
+  @Test
+  void rule22_aRequestKeepsTheReceiveTimeoutItWasCreatedWithWhenTheSessionChangesLater()
+      throws Exception {
+    try (RawServer silent = RawServer.silent()) {
+      RecordingCallback rec = new RecordingCallback();
+      Session session = Session.builder().timeouts(Timeouts.defaults().withReceive(SHORT)).build();
+      session.setStatusCallback(rec, NotificationFlags.union(NotificationFlags.ALL_COMPLETIONS,
+          NotificationFlags.HANDLES));
+      Connect connect = session.connect("127.0.0.1", silent.port());
+      Request request = connect.openRequest("GET", "/");
+      session.setTimeouts(Timeouts.defaults().withReceive(Duration.ZERO)); // infinite, for new requests
+      try {
+        assertEquals(SHORT, request.queryOption(Option.RECEIVE_TIMEOUT));
+        await(request.sendRequest());
+        awaitFailure(request.receiveResponse(), ErrorCode.TIMEOUT);
+      } finally {
+        closeAll(rec, request, connect, session);
+      }
+      rec.assertNext("""
+          session HANDLE_CREATED connect
+          request HANDLE_CREATED request
+          request SENDREQUEST_COMPLETE
+          request REQUEST_ERROR RECEIVE_RESPONSE TIMEOUT
+          """ + CLOSINGS);
+      rec.assertExhausted();
+    }
+  }
+
   // ------------------------------------------------------------------------------ values
 
   @Test
