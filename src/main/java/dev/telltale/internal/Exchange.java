@@ -172,7 +172,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     }
     if (receiveOp != null || headers != null || phase == Phase.IDLE || phase == Phase.FAILED
         || phase == Phase.COMPLETE && head != null) {
-      stateError(op, storedFailureOr("receiveResponse needs a sent request whose response was not received yet"));
+      stateError(op, "receiveResponse needs a sent request whose response was not received yet");
       return;
     }
     if (phase == Phase.BODY_OPEN) {
@@ -202,9 +202,9 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       return;
     }
     if (dataOp != null || !(phase == Phase.BODY || phase == Phase.COMPLETE) || headers == null) {
-      stateError(op, storedFailureOr(dst == null
+      stateError(op, dst == null
           ? "queryDataAvailable needs the response headers first"
-          : "readData needs the response headers first"));
+          : "readData needs the response headers first");
       return;
     }
     dataOp = op;
@@ -764,10 +764,6 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
 
   private void stateError(Op op, String why) {
     fail(op, new HttpException(ErrorCode.INCORRECT_HANDLE_STATE, why));
-  }
-
-  private String storedFailureOr(String why) {
-    return why;
   }
 
   /** Fails every pending operation with {@code error}; with none pending, the next one gets it. */
