@@ -6,7 +6,6 @@ import dev.telltale.internal.http1.ProtocolViolation;
 import dev.telltale.internal.loop.Deadline;
 import dev.telltale.internal.loop.EventLoop;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 
@@ -55,13 +54,7 @@ final class ConnectionDrainer implements Connection.User {
   private void drain() {
     try {
       while (true) {
-        ByteBuffer in = connection.in();
-        int n;
-        while ((n = decoder.available(in)) > 0) {
-          in.position(in.position() + n);
-          decoder.consumed(n);
-          drained += n;
-        }
+        drained += BodyPump.skipBuffered(decoder, connection.in());
         if (decoder.isComplete()) {
           finish();
           return;

@@ -5,7 +5,6 @@ import dev.telltale.CallbackStatus;
 import dev.telltale.ErrorCode;
 import dev.telltale.HttpException;
 import dev.telltale.Option;
-import dev.telltale.RedirectPolicy;
 import dev.telltale.ResponseHeaders;
 import dev.telltale.StatusEvent;
 import dev.telltale.Timeouts;
@@ -15,13 +14,10 @@ import dev.telltale.internal.http1.Http1Framing;
 import dev.telltale.internal.http1.Http1ResponseParser;
 import dev.telltale.internal.http1.ProtocolViolation;
 import dev.telltale.internal.http1.ResponseHead;
-import dev.telltale.internal.loop.Deadline;
+import dev.telltale.internal.loop.TimerSlot;
 import dev.telltale.internal.loop.EventLoop;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +31,7 @@ import java.util.List;
  * <p>Operations are {@link Op}s: each completes exactly once, with its completion notification
  * first and its future second (both through the request's {@link CallbackDispatcher}).
  */
-public final class Exchange implements Connection.User, Connector.Listener, ConnectionPool.Waiter {
+public final class Exchange implements Connection.User, ConnectionAcquirer.Client {
   private static final long CONTINUE_WAIT_NANOS = 1_000_000_000L;
 
   private enum Phase {
@@ -50,13 +46,8 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
 
   private Phase phase = Phase.IDLE;
   private RequestMessage message;
-  private ByteBuffer optional;
-  private long totalLength;
-  private long bodySent;
-  private boolean bodyStreamed;
-  private boolean expectContinue;
+  private RequestBody body = RequestBody.none();
   private boolean requestSaysClose;
-  private boolean bodyWithheld;
   private long bytesSent;
 
   private Op sendOp;
@@ -66,8 +57,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
   private HttpException storedFailure;
 
   private Connection conn;
-  private Connector connector;
-  private boolean queuedForConnection;
+  private final ConnectionAcquirer acquirer;
   private boolean reusedConnection;
   private boolean retried;
   private boolean responseBytesSeen;
@@ -77,8 +67,8 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
   private ResponseHeaders headers;
   private BodyDecoder decoder;
   private boolean closeEventsDue;
-  private Deadline responseDeadline;
-  private Deadline continueDeadline;
+  private final TimerSlot responseDeadline = new TimerSlot();
+  private final TimerSlot continueDeadline = new TimerSlot();
 
   public Exchange(HandleCore core, EventLoop loop) {
     this.core = core;
@@ -86,6 +76,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     this.session = core.session();
     this.loop = loop;
     this.io = new ExchangeIo(this);
+    this.acquirer = new ConnectionAcquirer(loop, core, this);
   }
 
   public EventLoop loop() {
@@ -98,7 +89,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
   // ---------------------------------------------------------------- operations (on the loop)
 
   /** sendRequest: {@code totalLength} -1 means chunked upload. */
-  public void send(Op op, RequestMessage request, ByteBuffer body, long total) {
+  public void send(Op op, RequestMessage request, ByteBuffer optional, long total) {
     if (phase == Phase.CLOSED) {
       return;
     }
@@ -117,14 +108,9 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       abandonConnection(); // a new send on the same handle discards the unread response
     }
     message = request;
-    optional = body == null ? ByteBuffer.allocate(0) : body;
-    totalLength = total;
-    bodySent = 0;
-    bodyStreamed = total < 0 || total > optional.remaining();
-    bodyWithheld = false;
+    this.body = new RequestBody(optional, total, request.fieldHasToken("Expect", "100-continue"));
     requestSaysClose = request.fieldHasToken("Connection", "close")
         || Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE));
-    expectContinue = request.fieldHasToken("Expect", "100-continue") && total != 0;
     storedFailure = null;
     head = null;
     headers = null;
@@ -147,16 +133,15 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       return;
     }
     int n = src.remaining();
-    if (totalLength >= 0 && bodySent + n > totalLength) {
-      fail(op, new HttpException(ErrorCode.INVALID_PARAMETER, "writeData of " + n
-          + " bytes exceeds the declared total length " + totalLength + " (" + bodySent + " sent)"));
+    String refusal = body.refuseWrite(n);
+    if (refusal != null) {
+      fail(op, new HttpException(ErrorCode.INVALID_PARAMETER, refusal));
       return;
     }
     writeOp = op;
-    ByteBuffer[] out = totalLength < 0 ? ChunkedBodyEncoder.frame(src) : new ByteBuffer[] {src};
-    io.write(conn, out, () -> {
-      bodySent += n;
-      if (totalLength >= 0 && bodySent == totalLength) {
+    io.write(conn, body.frame(src), () -> {
+      body.wrote(n);
+      if (!body.moreExpected()) {
         phase = Phase.REQUEST_DONE;
       }
       Op done = writeOp;
@@ -176,7 +161,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       return;
     }
     if (phase == Phase.BODY_OPEN) {
-      if (totalLength >= 0 || writeOp != null) {
+      if (!body.chunked() || writeOp != null) {
         stateError(op, "receiveResponse before the declared request body was written");
         return;
       }
@@ -220,15 +205,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     boolean bodyUnread = phase == Phase.BODY;
     phase = Phase.CLOSED;
     cancelTimers();
-    if (connector != null) {
-      connector.abandon();
-      connector = null;
-      session.pool().forget(message.origin);
-    }
-    if (queuedForConnection) {
-      queuedForConnection = false;
-      session.pool().cancelWaiter(message.origin, this);
-    }
+    acquirer.cancel();
     HttpException cancelled = new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
     for (Op op : new Op[] {sendOp, writeOp, receiveOp, dataOp}) {
       if (op != null) {
@@ -253,85 +230,17 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
 
   private void acquireConnection() {
     phase = Phase.CONNECTING;
-    ConnectionPool.Lease lease = session.pool().acquire(message.origin,
-        core.session().maxConnsPerServer(), this);
-    if (lease instanceof ConnectionPool.Reuse reuse) {
-      useConnection(reuse.connection(), true);
-    } else if (lease instanceof ConnectionPool.Create) {
-      openConnection();
-    } else {
-      queuedForConnection = true;
-    }
+    acquirer.acquire(message.origin);
   }
 
   @Override
-  public void grant(Connection idle) {
-    loop.execute(() -> {
-      queuedForConnection = false;
-      if (phase != Phase.CONNECTING) {
-        if (idle != null) {
-          idle.loop().execute(() -> session.pool().release(idle));
-        } else {
-          session.pool().forget(message.origin);
-        }
-        return;
-      }
-      if (idle == null) {
-        openConnection();
-      } else {
-        useConnection(idle, true);
-      }
-    });
-  }
-
-  private void openConnection() {
-    connector = new Connector(loop, message.origin, session.resolver(), session.resolverPool(),
-        core.value(Option.RESOLVE_TIMEOUT), core.value(Option.CONNECT_TIMEOUT), this);
-    connector.start();
+  public void onAcquireFailed(HttpException error) {
+    failAll(error);
   }
 
   @Override
-  public void resolving(String host) {
-    if (events.wants(CallbackStatus.RESOLVING_NAME)) {
-      events.emit(new StatusEvent.ResolvingName(host));
-    }
-  }
-
-  @Override
-  public void resolved(String host, List<InetAddress> addresses) {
-    if (events.wants(CallbackStatus.NAME_RESOLVED)) {
-      events.emit(new StatusEvent.NameResolved(host, addresses));
-    }
-  }
-
-  @Override
-  public void connecting(InetSocketAddress address) {
-    if (events.wants(CallbackStatus.CONNECTING_TO_SERVER)) {
-      events.emit(new StatusEvent.ConnectingToServer(address));
-    }
-  }
-
-  @Override
-  public void connected(Connection connection) {
-    connector = null;
-    session.pool().track(connection);
-    if (phase == Phase.CLOSED) {
-      discard(connection);
-      return;
-    }
-    if (events.wants(CallbackStatus.CONNECTED_TO_SERVER)) {
-      events.emit(new StatusEvent.ConnectedToServer(connection.remoteAddress()));
-    }
-    useConnection(connection, false);
-  }
-
-  @Override
-  public void failed(HttpException error) {
-    connector = null;
-    session.pool().forget(message.origin);
-    if (phase != Phase.CLOSED) {
-      failAll(error);
-    }
+  public void onConnection(Connection connection, boolean reused) {
+    useConnection(connection, reused);
   }
 
   private void useConnection(Connection connection, boolean reused) {
@@ -340,8 +249,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     } catch (IOException e) {
       discard(connection);
       if (reused) {
-        session.pool().reserve(message.origin);
-        openConnection(); // a pooled connection that cannot be registered is as good as dead
+        acquirer.replace(message.origin); // a pooled connection that cannot be registered is dead
         return;
       }
       failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "cannot use " + connection + ": " + e, e));
@@ -361,25 +269,15 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     if (events.wants(CallbackStatus.SENDING_REQUEST)) {
       events.emit(StatusEvent.SendingRequest.INSTANCE);
     }
-    ByteBuffer headBytes = message.encodeHead(core.session().userAgent(), bodyLength(),
+    ByteBuffer headBytes = message.encodeHead(core.session().userAgent(), body.declaredLength(),
         Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)));
-    ByteBuffer body = optional.duplicate();
-    long bodyBytes = body.remaining();
     bytesSent = headBytes.remaining();
-    if (expectContinue && bodyBytes > 0) {
+    if (body.waitsForContinue()) {
       io.write(conn, new ByteBuffer[] {headBytes}, this::awaitContinue);
       return;
     }
-    ByteBuffer[] out = totalLength < 0 && bodyBytes > 0
-        ? concat(headBytes, ChunkedBodyEncoder.frame(body))
-        : new ByteBuffer[] {headBytes, body};
-    bodySent = bodyBytes;
-    bytesSent += bodyBytes;
-    io.write(conn, out, this::requestWritten);
-  }
-
-  private long bodyLength() {
-    return totalLength < 0 ? -1 : Math.max(totalLength, optional.remaining());
+    bytesSent += body.optionalBytes();
+    io.write(conn, concat(headBytes, body.optionalPart()), this::requestWritten);
   }
 
   private static ByteBuffer[] concat(ByteBuffer first, ByteBuffer[] rest) {
@@ -391,7 +289,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
 
   private void awaitContinue() {
     phase = Phase.CONTINUE_WAIT;
-    continueDeadline = loop.schedule(CONTINUE_WAIT_NANOS, this::sendBodyAfterContinue);
+    continueDeadline.arm(loop, CONTINUE_WAIT_NANOS, this::sendBodyAfterContinue);
     readHead();
   }
 
@@ -399,22 +297,18 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     if (phase != Phase.CONTINUE_WAIT) {
       return;
     }
-    cancelContinueDeadline();
+    continueDeadline.cancel();
     conn.interest(0);
-    ByteBuffer body = optional.duplicate();
-    bodySent = body.remaining();
-    bytesSent += body.remaining();
+    bytesSent += body.optionalBytes();
     phase = Phase.SENDING;
-    ByteBuffer[] out = totalLength < 0 ? ChunkedBodyEncoder.frame(body) : new ByteBuffer[] {body};
-    io.write(conn, out, this::requestWritten);
+    io.write(conn, body.optionalPart(), this::requestWritten);
   }
 
   private void requestWritten() {
     if (events.wants(CallbackStatus.REQUEST_SENT)) {
       events.emit(new StatusEvent.RequestSent(bytesSent));
     }
-    boolean moreBody = !bodyWithheld && (totalLength < 0 || bodySent < totalLength);
-    phase = moreBody ? Phase.BODY_OPEN : Phase.REQUEST_DONE;
+    phase = body.moreExpected() ? Phase.BODY_OPEN : Phase.REQUEST_DONE;
     if (sendOp != null) {
       Op done = sendOp;
       sendOp = null;
@@ -437,8 +331,8 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       events.emit(StatusEvent.ReceivingResponse.INSTANCE);
     }
     Duration limit = core.value(Option.RECEIVE_RESPONSE_TIMEOUT);
-    if (responseDeadline == null && !Timeouts.isInfinite(limit)) {
-      responseDeadline = loop.schedule(limit.toNanos(), () -> failAll(new HttpException(
+    if (!responseDeadline.isArmed() && !Timeouts.isInfinite(limit)) {
+      responseDeadline.arm(loop, limit.toNanos(), () -> failAll(new HttpException(
           ErrorCode.TIMEOUT, "no response headers within " + limit)));
     }
     if (head != null) {
@@ -502,10 +396,10 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     }
     if (phase == Phase.CONTINUE_WAIT) {
       // A final answer before the body: the body is not sent and the connection cannot be reused.
-      cancelContinueDeadline();
+      continueDeadline.cancel();
       conn.interest(0);
       head = parsed;
-      bodyWithheld = true;
+      body.withhold();
       requestWritten();
       return false;
     }
@@ -523,7 +417,8 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     }
     Redirects.Decision decision = Redirects.decide(message, parsed.statusCode(),
         parsed.firstValue("Location"), core.value(Option.REDIRECT_POLICY), redirectsFollowed,
-        core.value(Option.MAX_HTTP_AUTOMATIC_REDIRECTS), bodyLength() != 0, !bodyStreamed);
+        core.value(Option.MAX_HTTP_AUTOMATIC_REDIRECTS), body.declaredLength() != 0,
+        !body.streamed());
     if (decision instanceof Redirects.Follow follow) {
       followRedirect(follow);
     } else if (decision instanceof Redirects.Refuse refuse) {
@@ -541,9 +436,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     discardRedirectBody();
     message = message.redirected(follow.method(), follow.origin(), follow.target(), follow.dropBody());
     if (follow.dropBody()) {
-      optional = ByteBuffer.allocate(0);
-      totalLength = 0;
-      expectContinue = false;
+      body = RequestBody.none();
     }
     head = null;
     decoder = null;
@@ -557,12 +450,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     Connection c = conn;
     conn = null;
     try {
-      ByteBuffer in = c.in();
-      int n;
-      while ((n = decoder.available(in)) > 0) {
-        in.position(in.position() + n);
-        decoder.consumed(n);
-      }
+      BodyPump.skipBuffered(decoder, c.in());
     } catch (ProtocolViolation e) {
       discard(c);
       return;
@@ -577,7 +465,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
   }
 
   private void deliverHeaders() {
-    cancelResponseDeadline();
+    responseDeadline.cancel();
     headers = Errors.toPublic(head);
     publishedHeaders = headers;
     phase = Phase.BODY;
@@ -598,7 +486,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
   /** Reset, EOF or write failure: retry once on a fresh connection if that is safe, else fail. */
   void onConnectionFailure(IOException e) {
     boolean safeToRetry = reusedConnection && !responseBytesSeen && !retried && message.idempotent()
-        && !bodyStreamed && (phase == Phase.SENDING || phase == Phase.HEAD_WAIT);
+        && !body.streamed() && (phase == Phase.SENDING || phase == Phase.HEAD_WAIT);
     Connection dead = conn;
     conn = null;
     if (dead != null) {
@@ -608,8 +496,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       retried = true;
       parser().reset();
       phase = Phase.CONNECTING;
-      session.pool().reserve(message.origin);
-      openConnection();
+      acquirer.replace(message.origin);
       return;
     }
     failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "connection to " + message.origin
@@ -620,52 +507,17 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
 
   private void serveData() {
     try {
-      while (true) {
-        if (decoder.isComplete()) {
-          if (phase == Phase.BODY) {
-            finishBody();
-          }
-          completeData(0);
-          return;
-        }
-        ByteBuffer in = conn.in();
-        int n = decoder.available(in);
-        if (decoder.isComplete()) {
-          continue;
-        }
-        if (n > 0) {
-          if (dataOp.buffer == null) {
-            completeData(n);
-            return;
-          }
-          ByteBuffer dst = dataOp.buffer;
-          int take = Math.min(n, dst.remaining());
-          ByteBuffer slice = in.slice();
-          slice.limit(take);
-          dst.put(slice);
-          in.position(in.position() + take);
-          decoder.consumed(take);
-          decoder.available(in); // steps over framing after the data, so completion shows at once
-          if (decoder.isComplete()) {
-            finishBody();
-          }
-          completeData(take);
-          return;
-        }
-        int read = conn.fill();
-        if (read < 0) {
-          decoder.endOfInput();
-          continue;
-        }
-        if (read == 0) {
-          io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response body");
-          return;
-        }
+      int n = decoder.isComplete() ? 0 : BodyPump.pump(decoder, conn, dataOp.buffer);
+      if (n == BodyPump.NEED_INPUT) {
+        io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response body");
+        return;
       }
+      if (decoder.isComplete() && phase == Phase.BODY) {
+        finishBody();
+      }
+      completeData(n);
     } catch (ProtocolViolation e) {
-      failAll(e.kind() == ProtocolViolation.Kind.TRUNCATED
-          ? new HttpException(ErrorCode.CONNECTION_ERROR, e.getMessage(), e)
-          : Errors.fromViolation(e));
+      failAll(Errors.fromViolation(e));
     } catch (IOException e) {
       failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "reading the response body from "
           + message.origin + " failed: " + e.getMessage(), e));
@@ -699,7 +551,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       return;
     }
     boolean serverCloses = head.connectionClose() || decoder.closeDelimited();
-    if (!serverCloses && !requestSaysClose && !bodyWithheld && !c.hasBuffered()) {
+    if (!serverCloses && !requestSaysClose && !body.withheld() && !c.hasBuffered()) {
       c.setUser(null);
       c.interest(0);
       session.pool().release(c);
@@ -754,16 +606,15 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
   // ---------------------------------------------------------------- completion helpers
 
   private void complete(Op op, StatusEvent event, Object value) {
-    events.complete(event, () -> op.succeed(value));
+    op.complete(events, event, value);
   }
 
   private void fail(Op op, HttpException error) {
-    events.complete(events.wants(CallbackStatus.REQUEST_ERROR) ? new StatusEvent.RequestError(op.api, error) : null,
-        () -> op.fail(error));
+    op.fail(events, error);
   }
 
   private void stateError(Op op, String why) {
-    fail(op, new HttpException(ErrorCode.INCORRECT_HANDLE_STATE, why));
+    op.fail(events, new HttpException(ErrorCode.INCORRECT_HANDLE_STATE, why));
   }
 
   /** Fails every pending operation with {@code error}; with none pending, the next one gets it. */
@@ -772,11 +623,7 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
       return;
     }
     cancelTimers();
-    if (connector != null) {
-      connector.abandon();
-      connector = null;
-      session.pool().forget(message.origin);
-    }
+    acquirer.cancel();
     if (conn != null) {
       Connection c = conn;
       conn = null;
@@ -824,23 +671,9 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
   }
 
   private void cancelTimers() {
-    cancelResponseDeadline();
-    cancelContinueDeadline();
+    responseDeadline.cancel();
+    continueDeadline.cancel();
     io.cancelDeadline();
-  }
-
-  private void cancelResponseDeadline() {
-    if (responseDeadline != null) {
-      responseDeadline.cancel();
-      responseDeadline = null;
-    }
-  }
-
-  private void cancelContinueDeadline() {
-    if (continueDeadline != null) {
-      continueDeadline.cancel();
-      continueDeadline = null;
-    }
   }
 
   /** Whether the connection serving the last exchange came from the pool. */
@@ -848,7 +681,4 @@ public final class Exchange implements Connection.User, Connector.Listener, Conn
     return reusedConnection;
   }
 
-  static boolean readable(int readyOps) {
-    return (readyOps & SelectionKey.OP_READ) != 0;
-  }
 }

@@ -4,7 +4,7 @@ import dev.telltale.ErrorCode;
 import dev.telltale.HttpException;
 import dev.telltale.Option;
 import dev.telltale.Timeouts;
-import dev.telltale.internal.loop.Deadline;
+import dev.telltale.internal.loop.TimerSlot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -18,7 +18,7 @@ final class ExchangeIo {
   private final Exchange exchange;
   private ByteBuffer[] pending;
   private Runnable afterWrite;
-  private Deadline deadline;
+  private final TimerSlot deadline = new TimerSlot();
 
   ExchangeIo(Exchange exchange) {
     this.exchange = exchange;
@@ -70,10 +70,7 @@ final class ExchangeIo {
     conn.interest(SelectionKey.OP_READ);
     cancelDeadline();
     if (!Timeouts.isInfinite(timeout)) {
-      deadline = conn.loop().schedule(timeout.toNanos(), () -> {
-        deadline = null;
-        exchange.onIoTimeout(what, timeout);
-      });
+      deadline.arm(conn.loop(), timeout.toNanos(), () -> exchange.onIoTimeout(what, timeout));
     }
   }
 
@@ -81,10 +78,7 @@ final class ExchangeIo {
     cancelDeadline();
     Duration timeout = exchange.timeout(option);
     if (!Timeouts.isInfinite(timeout)) {
-      deadline = conn.loop().schedule(timeout.toNanos(), () -> {
-        deadline = null;
-        exchange.onIoTimeout(what, timeout);
-      });
+      deadline.arm(conn.loop(), timeout.toNanos(), () -> exchange.onIoTimeout(what, timeout));
     }
   }
 
@@ -100,10 +94,7 @@ final class ExchangeIo {
   }
 
   void cancelDeadline() {
-    if (deadline != null) {
-      deadline.cancel();
-      deadline = null;
-    }
+    deadline.cancel();
   }
 
   static HttpException timeoutError(String what, Duration limit) {

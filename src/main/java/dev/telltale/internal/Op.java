@@ -1,6 +1,9 @@
 package dev.telltale.internal;
 
 import dev.telltale.AsyncApi;
+import dev.telltale.CallbackStatus;
+import dev.telltale.HttpException;
+import dev.telltale.StatusEvent;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,11 +27,15 @@ public final class Op {
     return (CompletableFuture<T>) (CompletableFuture<?>) future;
   }
 
-  void succeed(Object value) {
-    future.complete(value);
+  /** Reports success: {@code event} (null when masked) to the callback, then the future. */
+  void complete(CallbackDispatcher events, StatusEvent event, Object value) {
+    events.complete(event, () -> future.complete(value));
   }
 
-  void fail(Throwable error) {
-    future.completeExceptionally(error);
+  /** Reports failure: REQUEST_ERROR(api, error) if the flags let it through, then the future. */
+  void fail(CallbackDispatcher events, HttpException error) {
+    StatusEvent event = events.wants(CallbackStatus.REQUEST_ERROR)
+        ? new StatusEvent.RequestError(api, error) : null;
+    events.complete(event, () -> future.completeExceptionally(error));
   }
 }

@@ -1,0 +1,155 @@
+package dev.telltale.internal;
+
+import dev.telltale.CallbackStatus;
+import dev.telltale.HttpException;
+import dev.telltale.Option;
+import dev.telltale.StatusEvent;
+import dev.telltale.internal.loop.EventLoop;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * Gets an exchange its connection: a pooled one (no notifications, rule 13), a place in the
+ * queue when {@code MAX_CONNS_PER_SERVER} is reached, or a new one through a {@link Connector},
+ * whose steps it reports as RESOLVING_NAME, NAME_RESOLVED, CONNECTING_TO_SERVER and
+ * CONNECTED_TO_SERVER. Runs on the exchange's loop; keeps the pool's count of connections right
+ * whatever happens (a cancelled request gives its place or its connection back).
+ */
+final class ConnectionAcquirer implements Connector.Listener, ConnectionPool.Waiter {
+  /** Told the outcome, on the loop. */
+  interface Client {
+    void onConnection(Connection connection, boolean reused);
+
+    void onAcquireFailed(HttpException error);
+  }
+
+  private final EventLoop loop;
+  private final HandleCore core;
+  private final CallbackDispatcher events;
+  private final ConnectionPool pool;
+  private final Client client;
+  private Origin origin;
+  private Connector connector;
+  private boolean queued;
+  private boolean active;
+
+  ConnectionAcquirer(EventLoop loop, HandleCore core, Client client) {
+    this.loop = loop;
+    this.core = core;
+    this.events = core.dispatcher();
+    this.pool = core.session().pool();
+    this.client = client;
+  }
+
+  /** Starts getting a connection to {@code target}. */
+  void acquire(Origin target) {
+    origin = target;
+    active = true;
+    ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this);
+    if (lease instanceof ConnectionPool.Reuse reuse) {
+      deliver(reuse.connection(), true);
+    } else if (lease instanceof ConnectionPool.Create) {
+      open();
+    } else {
+      queued = true;
+    }
+  }
+
+  /** Opens a fresh connection in place of one that just died (a retry). */
+  void replace(Origin target) {
+    origin = target;
+    active = true;
+    pool.reserve(target);
+    open();
+  }
+
+  /** The request no longer wants a connection: give back whatever is under way. */
+  void cancel() {
+    active = false;
+    if (connector != null) {
+      connector.abandon();
+      connector = null;
+      pool.forget(origin);
+    }
+    if (queued) {
+      queued = false;
+      pool.cancelWaiter(origin, this);
+    }
+  }
+
+  @Override
+  public void grant(Connection idle) {
+    loop.execute(() -> {
+      queued = false;
+      if (!active) {
+        if (idle != null) {
+          idle.loop().execute(() -> pool.release(idle));
+        } else {
+          pool.forget(origin);
+        }
+      } else if (idle == null) {
+        open();
+      } else {
+        deliver(idle, true);
+      }
+    });
+  }
+
+  private void open() {
+    connector = new Connector(loop, origin, core.session().resolver(), core.session().resolverPool(),
+        core.value(Option.RESOLVE_TIMEOUT), core.value(Option.CONNECT_TIMEOUT), this);
+    connector.start();
+  }
+
+  private void deliver(Connection connection, boolean reused) {
+    active = false;
+    client.onConnection(connection, reused);
+  }
+
+  @Override
+  public void resolving(String host) {
+    if (events.wants(CallbackStatus.RESOLVING_NAME)) {
+      events.emit(new StatusEvent.ResolvingName(host));
+    }
+  }
+
+  @Override
+  public void resolved(String host, List<InetAddress> addresses) {
+    if (events.wants(CallbackStatus.NAME_RESOLVED)) {
+      events.emit(new StatusEvent.NameResolved(host, addresses));
+    }
+  }
+
+  @Override
+  public void connecting(InetSocketAddress address) {
+    if (events.wants(CallbackStatus.CONNECTING_TO_SERVER)) {
+      events.emit(new StatusEvent.ConnectingToServer(address));
+    }
+  }
+
+  @Override
+  public void connected(Connection connection) {
+    connector = null;
+    pool.track(connection);
+    if (!active) {
+      connection.close();
+      pool.forget(connection);
+      return;
+    }
+    if (events.wants(CallbackStatus.CONNECTED_TO_SERVER)) {
+      events.emit(new StatusEvent.ConnectedToServer(connection.remoteAddress()));
+    }
+    deliver(connection, false);
+  }
+
+  @Override
+  public void failed(HttpException error) {
+    connector = null;
+    pool.forget(origin);
+    if (active) {
+      active = false;
+      client.onAcquireFailed(error);
+    }
+  }
+}
