@@ -10,16 +10,17 @@ import java.util.Set;
  * {@code WinHttpConnect}: names a server (host and port). It opens no connection itself: requests
  * opened from it take connections from the session's pool or open new ones.
  */
-public final class Connect extends BaseHandle implements Handle {
+public final class Connect implements Handle {
+  private final HandleCore core;
   private final Session session;
   private final String host;
   private final int port;
 
   private Connect(Session session, HandleCore parent, String host, int port) {
-    super(HandleType.CONNECT, parent, parent.session());
     this.session = session;
     this.host = host;
     this.port = port;
+    this.core = new HandleCore(this, HandleType.CONNECT, parent, parent.session());
   }
 
   static Connect create(Session session, HandleCore parent, String host, int port) {
@@ -100,6 +101,36 @@ public final class Connect extends BaseHandle implements Handle {
   @Override
   public Session parent() {
     return session;
+  }
+
+  @Override
+  public StatusCallback setStatusCallback(StatusCallback callback, NotificationFlags flags) {
+    return core.setStatusCallback(callback, flags);
+  }
+
+  @Override
+  public Object context() {
+    return core.context();
+  }
+
+  @Override
+  public void setContext(Object context) {
+    core.setContext(context);
+  }
+
+  @Override
+  public <T> void setOption(Option<T> option, T value) {
+    core.setOption(option, value);
+  }
+
+  @Override
+  public <T> T queryOption(Option<T> option) {
+    return core.queryOption(option);
+  }
+
+  @Override
+  public boolean isClosed() {
+    return core.isClosed();
   }
 
   /** Closes the handle; its HANDLE_CLOSING waits for its requests' own. */

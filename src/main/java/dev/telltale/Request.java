@@ -31,10 +31,11 @@ import java.util.concurrent.CompletableFuture;
  * internal cycle for each redirect followed), HEADERS_AVAILABLE. They run on the session's I/O
  * threads unless the session has a callback executor.
  */
-public final class Request extends BaseHandle implements Handle {
+public final class Request implements Handle {
   /** {@code WINHTTP_IGNORE_REQUEST_TOTAL_LENGTH}: the body length is unknown; it is sent chunked. */
   public static final long LENGTH_UNKNOWN = -1;
 
+  private final HandleCore core;
   private final Connect connect;
   private final String method;
   private final String path;
@@ -43,11 +44,11 @@ public final class Request extends BaseHandle implements Handle {
   private final List<String> fields = new ArrayList<>();
 
   Request(Connect connect, HandleCore parent, String method, String path, boolean secure) {
-    super(HandleType.REQUEST, parent, parent.session());
     this.connect = connect;
     this.method = method;
     this.path = path;
     this.secure = secure;
+    this.core = new HandleCore(this, HandleType.REQUEST, parent, parent.session());
     this.exchange = new Exchange(core, parent.session().loops().next());
   }
 
@@ -261,6 +262,36 @@ public final class Request extends BaseHandle implements Handle {
   @Override
   public Connect parent() {
     return connect;
+  }
+
+  @Override
+  public StatusCallback setStatusCallback(StatusCallback callback, NotificationFlags flags) {
+    return core.setStatusCallback(callback, flags);
+  }
+
+  @Override
+  public Object context() {
+    return core.context();
+  }
+
+  @Override
+  public void setContext(Object context) {
+    core.setContext(context);
+  }
+
+  @Override
+  public <T> void setOption(Option<T> option, T value) {
+    core.setOption(option, value);
+  }
+
+  @Override
+  public <T> T queryOption(Option<T> option) {
+    return core.queryOption(option);
+  }
+
+  @Override
+  public boolean isClosed() {
+    return core.isClosed();
   }
 
   /**

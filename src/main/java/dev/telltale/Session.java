@@ -1,5 +1,6 @@
 package dev.telltale;
 
+import dev.telltale.internal.HandleCore;
 import dev.telltale.internal.SessionCore;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,18 +20,15 @@ import javax.net.ssl.SSLContext;
  * }
  * }</pre>
  */
-public final class Session extends BaseHandle implements Handle {
+public final class Session implements Handle {
+  private final HandleCore core;
   private final SessionCore engine;
   private final SSLContext sslContext;
 
   private Session(Builder builder) {
-    this(builder, new SessionCore(builder.ioThreads, builder.resolver, builder.callbackExecutor,
-        builder.idleTimeout.toNanos()));
-  }
-
-  private Session(Builder builder, SessionCore engine) {
-    super(HandleType.SESSION, null, engine);
-    this.engine = engine;
+    this.engine = new SessionCore(builder.ioThreads, builder.resolver, builder.callbackExecutor,
+        builder.idleTimeout.toNanos());
+    this.core = new HandleCore(this, HandleType.SESSION, null, engine);
     engine.bind(core);
     this.sslContext = builder.sslContext;
     core.setOption(Option.USER_AGENT, builder.userAgent);
@@ -92,6 +90,36 @@ public final class Session extends BaseHandle implements Handle {
   @Override
   public Handle parent() {
     return null;
+  }
+
+  @Override
+  public StatusCallback setStatusCallback(StatusCallback callback, NotificationFlags flags) {
+    return core.setStatusCallback(callback, flags);
+  }
+
+  @Override
+  public Object context() {
+    return core.context();
+  }
+
+  @Override
+  public void setContext(Object context) {
+    core.setContext(context);
+  }
+
+  @Override
+  public <T> void setOption(Option<T> option, T value) {
+    core.setOption(option, value);
+  }
+
+  @Override
+  public <T> T queryOption(Option<T> option) {
+    return core.queryOption(option);
+  }
+
+  @Override
+  public boolean isClosed() {
+    return core.isClosed();
   }
 
   /**
