@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -246,6 +247,14 @@ public final class Request implements Handle {
     core.setOption(Option.SEND_TIMEOUT, timeouts.send());
     core.setOption(Option.RECEIVE_TIMEOUT, timeouts.receive());
     core.setOption(Option.RECEIVE_RESPONSE_TIMEOUT, timeouts.receiveResponse());
+  }
+
+  /**
+   * What TLS negotiated for this request's connection: empty for plain http, or before the
+   * connection is established (available from SENDREQUEST_COMPLETE on).
+   */
+  public Optional<SecurityInfo> securityInfo() {
+    return Optional.ofNullable(exchange.securityInfo);
   }
 
   /** Whether the last exchange was served by a connection taken from the pool. */

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509KeyManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * {@code WinHttpOpen}: the root handle. A session owns the I/O threads (one per core by default),
@@ -154,6 +156,8 @@ public final class Session implements Handle {
     private String userAgent = Option.USER_AGENT.defaultValue();
     private Timeouts timeouts = Timeouts.defaults();
     private SSLContext sslContext;
+    private X509TrustManager trustManager;
+    private X509KeyManager keyManager;
     private Executor callbackExecutor;
     private NameResolver resolver = NameResolver.SYSTEM;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
@@ -173,9 +177,35 @@ public final class Session implements Handle {
       return this;
     }
 
-    /** Trust material and client certificates for https (default: the JDK's default context). */
+    /**
+     * Trust material and client certificates for https, as a ready {@link SSLContext} (default:
+     * the JDK's trust store and no client certificate). Its trust manager decides alone, with host
+     * name verification on; {@link Option#SECURITY_FLAGS} cannot relax it, so a request that sets
+     * ignore flags fails with SECURE_FAILURE. Prefer {@link #trustManager} and
+     * {@link #keyManager}, with which every flag works.
+     */
     public Builder sslContext(SSLContext sslContext) {
       this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+      return this;
+    }
+
+    /**
+     * The certificate authorities a server's chain must lead to (default: the JDK's trust
+     * store). telltale checks the chain against them, then the dates, the host name and the
+     * extended key usage, each separately, so {@link Option#SECURITY_FLAGS} can ignore exactly one
+     * problem and report every problem in a {@code SECURE_FAILURE} notification.
+     */
+    public Builder trustManager(X509TrustManager trustManager) {
+      this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
+      return this;
+    }
+
+    /**
+     * The client certificate to offer when a server asks for one (default: none; a server that
+     * demands one then fails the request with CLIENT_AUTH_CERT_NEEDED).
+     */
+    public Builder keyManager(X509KeyManager keyManager) {
+      this.keyManager = Objects.requireNonNull(keyManager, "keyManager");
       return this;
     }
 

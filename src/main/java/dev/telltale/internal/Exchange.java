@@ -83,6 +83,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     return loop;
   }
 
+  /** The TLS parameters of the connection in use, once known (read from any thread). */
+  public volatile dev.telltale.SecurityInfo securityInfo;
+
   /** The response head once HEADERS_AVAILABLE was reported (read from any thread). */
   public volatile ResponseHeaders publishedHeaders;
 
