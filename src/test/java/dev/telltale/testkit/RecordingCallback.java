@@ -100,6 +100,9 @@ public final class RecordingCallback implements StatusCallback {
       return " " + e.bytesRead();
     } else if (event instanceof StatusEvent.WriteComplete e) {
       return " " + e.bytesWritten();
+    } else if (event instanceof StatusEvent.SecureFailure e) {
+      return e.flags().stream().map(Enum::name).sorted().map(n -> " " + n)
+          .collect(Collectors.joining());
     } else if (event instanceof StatusEvent.RequestError e) {
       return " " + e.api() + " " + e.error().code();
     }
