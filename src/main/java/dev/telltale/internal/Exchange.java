@@ -15,6 +15,7 @@ import dev.telltale.internal.http1.Http1ResponseParser;
 import dev.telltale.internal.http1.ProtocolViolation;
 import dev.telltale.internal.http1.ResponseHead;
 import dev.telltale.internal.loop.TimerSlot;
+import dev.telltale.internal.tls.TlsTransport;
 import dev.telltale.internal.loop.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -99,12 +100,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (!(phase == Phase.IDLE || phase == Phase.COMPLETE || phase == Phase.FAILED || phase == Phase.BODY)
         || sendOp != null || receiveOp != null || dataOp != null || writeOp != null) {
       stateError(op, "sendRequest while a request is in progress on this handle");
-      return;
-    }
-    if (request.origin.secure()) {
-      // Never send an https request in clear text: TLS is not implemented in this version.
-      fail(op, new HttpException(ErrorCode.SECURE_FAILURE,
-          "https (OpenRequestFlag.SECURE) is not available in this version of telltale"));
       return;
     }
     if (phase == Phase.BODY) {
@@ -260,6 +255,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
     conn = connection;
     reusedConnection = reused;
+    securityInfo = connection.transport() instanceof TlsTransport tls ? tls.info() : null;
     responseBytesSeen = false;
     connection.countExchange();
     writeRequest();
