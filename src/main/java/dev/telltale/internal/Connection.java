@@ -152,6 +152,20 @@ public final class Connection implements IoHandler {
     }
   }
 
+  /**
+   * An idle connection became readable: true if it is still fine (TLS consumed a post-handshake
+   * message, such as a session ticket), false if the server closed it or sent unasked bytes.
+   */
+  boolean probeIdle() {
+    try {
+      boolean fine = fill() == 0 && !hasBuffered();
+      releaseBufferIfEmpty();
+      return fine;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Drops the read buffer while idle, so idle connections hold no buffers. */
   void releaseBufferIfEmpty() {
     if (in != null && !in.hasRemaining()) {

@@ -15,7 +15,11 @@ import dev.telltale.internal.http1.Http1ResponseParser;
 import dev.telltale.internal.http1.ProtocolViolation;
 import dev.telltale.internal.http1.ResponseHead;
 import dev.telltale.internal.loop.TimerSlot;
+import dev.telltale.internal.tls.EngineState;
+import dev.telltale.internal.tls.SecureFailures;
 import dev.telltale.internal.tls.TlsTransport;
+import dev.telltale.internal.tls.TlsTruncation;
+import javax.net.ssl.SSLException;
 import dev.telltale.internal.loop.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -498,8 +502,21 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       acquirer.replace(message.origin);
       return;
     }
-    failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "connection to " + message.origin
-        + " failed: " + e.getMessage(), e));
+    failAll(connectionError(e, dead));
+  }
+
+  /** A TLS alert on an established connection (a client certificate the server wanted, say)
+   * keeps its TLS meaning; anything else is CONNECTION_ERROR. */
+  private HttpException connectionError(IOException e, Connection c) {
+    if (e instanceof SSLException && !(e instanceof TlsTruncation) && c != null
+        && c.transport() instanceof TlsTransport tls) {
+      EngineState state = session.tls().state(tls.engine());
+      SecureFailures.Verdict verdict =
+          SecureFailures.classify(e, state != null && state.clientCertificateMissing());
+      return new HttpException(verdict.code(), "TLS with " + message.origin + " failed: " + e.getMessage(), e);
+    }
+    return new HttpException(ErrorCode.CONNECTION_ERROR, "connection to " + message.origin
+        + " failed: " + e.getMessage(), e);
   }
 
   // ---------------------------------------------------------------- the body
@@ -518,8 +535,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     } catch (ProtocolViolation e) {
       failAll(Errors.fromViolation(e));
     } catch (IOException e) {
-      failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "reading the response body from "
-          + message.origin + " failed: " + e.getMessage(), e));
+      Connection c = conn;
+      failAll(connectionError(e, c));
     }
   }
 

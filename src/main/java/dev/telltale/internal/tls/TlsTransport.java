@@ -126,7 +126,7 @@ public final class TlsTransport implements Transport {
       }
       int n = channel.read(netIn);
       if (n < 0) {
-        throw new SSLException("the connection ended without TLS close_notify: the data may be truncated");
+        throw new TlsTruncation();
       }
       if (n == 0) {
         return 0;
