@@ -142,7 +142,8 @@ public final class Request implements Handle {
     ByteBuffer body = optional == null ? null : optional.duplicate();
     long total = totalLength == 0 ? given : totalLength;
     Origin origin = new Origin(secure, connect.host(),
-        connect.port() == 0 ? (secure ? 443 : 80) : connect.port());
+        connect.port() == 0 ? (secure ? 443 : 80) : connect.port())
+        .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)));
     Op op = new Op(AsyncApi.SEND_REQUEST);
     RequestMessage message = new RequestMessage(method, path, origin, all);
     exchange.loop().execute(() -> exchange.send(op, message, body, total));

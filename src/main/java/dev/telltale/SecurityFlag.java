@@ -56,4 +56,20 @@ public enum SecurityFlag {
     }
     return m;
   }
+
+  /**
+   * The flags whose bits are set in {@code mask}; other bits are ignored.
+   *
+   * @param mask a {@code WINHTTP_OPTION_SECURITY_FLAGS} value
+   * @return the flags, as a new mutable set
+   */
+  public static Set<SecurityFlag> fromMask(int mask) {
+    Set<SecurityFlag> flags = java.util.EnumSet.noneOf(SecurityFlag.class);
+    for (SecurityFlag f : values()) {
+      if ((mask & f.value) != 0) {
+        flags.add(f);
+      }
+    }
+    return flags;
+  }
 }

@@ -2,6 +2,7 @@ package dev.telltale;
 
 import dev.telltale.internal.HandleCore;
 import dev.telltale.internal.SessionCore;
+import dev.telltale.internal.tls.TlsContext;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -29,7 +30,8 @@ public final class Session implements Handle {
 
   private Session(Builder builder) {
     this.engine = new SessionCore(builder.ioThreads, builder.resolver, builder.callbackExecutor,
-        builder.idleTimeout.toNanos());
+        builder.idleTimeout.toNanos(),
+        new TlsContext(builder.sslContext, builder.trustManager, builder.keyManager));
     this.core = new HandleCore(this, HandleType.SESSION, null, engine);
     engine.bind(core);
     this.sslContext = builder.sslContext;

@@ -28,7 +28,7 @@ public final class Connection implements IoHandler {
 
   private final long id = ids.incrementAndGet();
   private final Origin origin;
-  private final Transport transport;
+  private Transport transport;
   private final InetSocketAddress remote;
   private EventLoop loop;
   private SelectionKey key;
@@ -62,6 +62,11 @@ public final class Connection implements IoHandler {
 
   public Transport transport() {
     return transport;
+  }
+
+  /** Layers TLS over the connected socket, before any byte of HTTP. */
+  void useTransport(Transport layered) {
+    this.transport = layered;
   }
 
   /** How many exchanges this connection has carried; more than one means it was reused. */
@@ -144,6 +149,20 @@ public final class Connection implements IoHandler {
       return transport.tryRead(buffer);
     } finally {
       buffer.flip();
+    }
+  }
+
+  /**
+   * An idle connection became readable: true if it is still fine (TLS consumed a post-handshake
+   * message, such as a session ticket), false if the server closed it or sent unasked bytes.
+   */
+  boolean probeIdle() {
+    try {
+      boolean fine = fill() == 0 && !hasBuffered();
+      releaseBufferIfEmpty();
+      return fine;
+    } catch (IOException e) {
+      return false;
     }
   }
 

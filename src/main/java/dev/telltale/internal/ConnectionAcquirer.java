@@ -1,6 +1,13 @@
 package dev.telltale.internal;
 
 import dev.telltale.CallbackStatus;
+import dev.telltale.ErrorCode;
+import dev.telltale.internal.loop.TcpTransport;
+import dev.telltale.internal.tls.EngineState;
+import dev.telltale.internal.tls.SecureFailures;
+import dev.telltale.internal.tls.TlsTransport;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import dev.telltale.HttpException;
 import dev.telltale.Option;
 import dev.telltale.StatusEvent;
@@ -16,7 +23,8 @@ import java.util.List;
  * CONNECTED_TO_SERVER. Runs on the exchange's loop; keeps the pool's count of connections right
  * whatever happens (a cancelled request gives its place or its connection back).
  */
-final class ConnectionAcquirer implements Connector.Listener, ConnectionPool.Waiter {
+final class ConnectionAcquirer
+    implements Connector.Listener, ConnectionPool.Waiter, TlsHandshake.Listener {
   /** Told the outcome, on the loop. */
   interface Client {
     void onConnection(Connection connection, boolean reused);
@@ -140,7 +148,60 @@ final class ConnectionAcquirer implements Connector.Listener, ConnectionPool.Wai
     if (events.wants(CallbackStatus.CONNECTED_TO_SERVER)) {
       events.emit(new StatusEvent.ConnectedToServer(connection.remoteAddress()));
     }
+    if (origin.secure()) {
+      startTls(connection);
+    } else {
+      deliver(connection, false);
+    }
+  }
+
+  private void startTls(Connection connection) {
+    TlsTransport tls;
+    try {
+      SSLEngine engine = core.session().tls().newEngine(origin.host(), origin.port(),
+          dev.telltale.SecurityFlag.fromMask(origin.securityFlags()), core.session().secureProtocols());
+      tls = new TlsTransport((TcpTransport) connection.transport(), engine);
+    } catch (SSLException | RuntimeException e) {
+      handshakeFailed(connection, e);
+      return;
+    }
+    connection.useTransport(tls);
+    new TlsHandshake(connection, tls, core.value(Option.CONNECT_TIMEOUT), this).start();
+  }
+
+  @Override
+  public void handshakeDone(Connection connection) {
+    if (!active) {
+      connection.close();
+      pool.forget(connection);
+      return;
+    }
     deliver(connection, false);
+  }
+
+  @Override
+  public void handshakeFailed(Connection connection, Exception failure) {
+    connection.close();
+    pool.forget(connection);
+    if (!active) {
+      return;
+    }
+    active = false;
+    if (failure instanceof HttpException timeout) {
+      client.onAcquireFailed(timeout);
+      return;
+    }
+    EngineState state = connection.transport() instanceof TlsTransport tls
+        ? core.session().tls().state(tls.engine()) : null;
+    SecureFailures.Verdict verdict =
+        SecureFailures.classify(failure, state != null && state.clientCertificateMissing());
+    if (verdict.code() == ErrorCode.SECURE_FAILURE && events.wants(CallbackStatus.SECURE_FAILURE)) {
+      events.emit(new StatusEvent.SecureFailure(verdict.flags()));
+    }
+    String why = verdict.code() == ErrorCode.CLIENT_AUTH_CERT_NEEDED
+        ? "the server requires a client certificate and the session has none"
+        : "TLS with " + origin + " failed " + verdict.flags();
+    client.onAcquireFailed(new HttpException(verdict.code(), why + ": " + failure.getMessage(), failure));
   }
 
   @Override

@@ -103,7 +103,11 @@ public final class ConnectionPool {
     // Set up idle watching while this loop still owns the connection: once it is in the idle list
     // another loop may take it at any moment.
     connection.releaseBufferIfEmpty();
-    connection.setUser((c, readyOps) -> evict(c)); // readable while idle: closed by the server, or garbage
+    connection.setUser((c, readyOps) -> {
+      if (!c.probeIdle()) {
+        evict(c); // closed by the server, or bytes nobody asked for
+      }
+    });
     connection.interest(SelectionKey.OP_READ);
     Waiter next = null;
     boolean keep;

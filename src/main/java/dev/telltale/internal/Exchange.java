@@ -15,6 +15,11 @@ import dev.telltale.internal.http1.Http1ResponseParser;
 import dev.telltale.internal.http1.ProtocolViolation;
 import dev.telltale.internal.http1.ResponseHead;
 import dev.telltale.internal.loop.TimerSlot;
+import dev.telltale.internal.tls.EngineState;
+import dev.telltale.internal.tls.SecureFailures;
+import dev.telltale.internal.tls.TlsTransport;
+import dev.telltale.internal.tls.TlsTruncation;
+import javax.net.ssl.SSLException;
 import dev.telltale.internal.loop.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -99,12 +104,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (!(phase == Phase.IDLE || phase == Phase.COMPLETE || phase == Phase.FAILED || phase == Phase.BODY)
         || sendOp != null || receiveOp != null || dataOp != null || writeOp != null) {
       stateError(op, "sendRequest while a request is in progress on this handle");
-      return;
-    }
-    if (request.origin.secure()) {
-      // Never send an https request in clear text: TLS is not implemented in this version.
-      fail(op, new HttpException(ErrorCode.SECURE_FAILURE,
-          "https (OpenRequestFlag.SECURE) is not available in this version of telltale"));
       return;
     }
     if (phase == Phase.BODY) {
@@ -260,6 +259,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
     conn = connection;
     reusedConnection = reused;
+    securityInfo = connection.transport() instanceof TlsTransport tls ? tls.info() : null;
     responseBytesSeen = false;
     connection.countExchange();
     writeRequest();
@@ -502,8 +502,21 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       acquirer.replace(message.origin);
       return;
     }
-    failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "connection to " + message.origin
-        + " failed: " + e.getMessage(), e));
+    failAll(connectionError(e, dead));
+  }
+
+  /** A TLS alert on an established connection (a client certificate the server wanted, say)
+   * keeps its TLS meaning; anything else is CONNECTION_ERROR. */
+  private HttpException connectionError(IOException e, Connection c) {
+    if (e instanceof SSLException && !(e instanceof TlsTruncation) && c != null
+        && c.transport() instanceof TlsTransport tls) {
+      EngineState state = session.tls().state(tls.engine());
+      SecureFailures.Verdict verdict =
+          SecureFailures.classify(e, state != null && state.clientCertificateMissing());
+      return new HttpException(verdict.code(), "TLS with " + message.origin + " failed: " + e.getMessage(), e);
+    }
+    return new HttpException(ErrorCode.CONNECTION_ERROR, "connection to " + message.origin
+        + " failed: " + e.getMessage(), e);
   }
 
   // ---------------------------------------------------------------- the body
@@ -522,8 +535,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     } catch (ProtocolViolation e) {
       failAll(Errors.fromViolation(e));
     } catch (IOException e) {
-      failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "reading the response body from "
-          + message.origin + " failed: " + e.getMessage(), e));
+      Connection c = conn;
+      failAll(connectionError(e, c));
     }
   }
 

@@ -37,10 +37,13 @@ final class ExchangeIo {
       while (hasRemaining(pending)) {
         long n = conn.transport().tryWrite(pending);
         if (n == 0) {
-          conn.interest(SelectionKey.OP_WRITE);
-          arm(conn, Option.SEND_TIMEOUT, "sending the request");
+          waitWritable(conn);
           return;
         }
+      }
+      if (!conn.transport().flush()) {
+        waitWritable(conn); // TLS took the bytes but the socket has not taken all their records
+        return;
       }
     } catch (IOException e) {
       pending = null;
@@ -54,6 +57,11 @@ final class ExchangeIo {
     Runnable then = afterWrite;
     afterWrite = null;
     then.run();
+  }
+
+  private void waitWritable(Connection conn) {
+    conn.interest(SelectionKey.OP_WRITE);
+    arm(conn, Option.SEND_TIMEOUT, "sending the request");
   }
 
   private static boolean hasRemaining(ByteBuffer[] buffers) {

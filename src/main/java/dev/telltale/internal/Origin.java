@@ -1,9 +1,27 @@
 package dev.telltale.internal;
 
 /**
- * Where a connection goes: scheme, host and port. The pool's key, the unit of connection reuse.
+ * Where a connection goes: scheme, host and port, plus the certificate checks a secure request
+ * relaxed ({@code SecurityFlag} mask). The pool's key: a connection is reused only by a request
+ * with the same origin and the same security settings, so a request that ignores certificate
+ * errors never shares a connection with one that does not.
  */
-public record Origin(boolean secure, String host, int port) {
+public record Origin(boolean secure, String host, int port, int securityFlags) {
+  /** An origin with no relaxed checks. */
+  public Origin(boolean secure, String host, int port) {
+    this(secure, host, port, 0);
+  }
+
+  /** The same place with {@code mask} as its relaxed checks (always 0 for plain http). */
+  public Origin withSecurityFlags(int mask) {
+    return new Origin(secure, host, port, secure ? mask : 0);
+  }
+
+  /** Scheme, host and port alone, for deciding whether credentials may follow a redirect. */
+  public boolean sameSiteAs(Origin other) {
+    return secure == other.secure && port == other.port && host.equals(other.host);
+  }
+
   /** {@code http://host:port} form, for messages and logs. */
   @Override
   public String toString() {

@@ -74,6 +74,7 @@ final class Redirects {
     }
     String path = resolved.getRawPath() == null || resolved.getRawPath().isEmpty() ? "/" : resolved.getRawPath();
     String target = resolved.getRawQuery() == null ? path : path + "?" + resolved.getRawQuery();
-    return new Follow(resolved, new Origin(secure, host, port), target, toGet ? "GET" : method, toGet);
+    return new Follow(resolved,
+        new Origin(secure, host, port).withSecurityFlags(message.origin.securityFlags()), target, toGet ? "GET" : method, toGet);
   }
 }

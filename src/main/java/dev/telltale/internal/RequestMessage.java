@@ -97,7 +97,7 @@ public final class RequestMessage {
 
   /** The same request sent elsewhere, with another method, optionally without body fields. */
   RequestMessage redirected(String newMethod, Origin newOrigin, String newTarget, boolean dropBody) {
-    boolean crossOrigin = !newOrigin.equals(origin);
+    boolean crossOrigin = !newOrigin.sameSiteAs(origin);
     List<String> kept = new ArrayList<>(fields.size());
     for (int i = 0; i < fields.size(); i += 2) {
       String name = fields.get(i);

@@ -1,6 +1,8 @@
 package dev.telltale.internal;
 
 import dev.telltale.NameResolver;
+import dev.telltale.internal.tls.TlsContext;
+import java.util.Set;
 import dev.telltale.internal.loop.LoopGroup;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,11 +26,13 @@ public final class SessionCore {
   private final NameResolver resolver;
   private final ThreadPoolExecutor resolverPool;
   private final Executor callbackExecutor;
+  private final TlsContext tls;
   private volatile boolean terminated;
   private volatile HandleCore sessionHandle;
 
   public SessionCore(int ioThreads, NameResolver resolver, Executor callbackExecutor,
-      long idleTimeoutNanos) {
+      long idleTimeoutNanos, TlsContext tls) {
+    this.tls = tls;
     this.loops = new LoopGroup(ioThreads);
     this.pool = new ConnectionPool(idleTimeoutNanos);
     this.resolver = resolver;
@@ -54,6 +58,15 @@ public final class SessionCore {
 
   int maxConnsPerServer() {
     return sessionHandle.value(dev.telltale.Option.MAX_CONNS_PER_SERVER);
+  }
+
+  /** The session's TLS configuration and engine factory. */
+  public TlsContext tls() {
+    return tls;
+  }
+
+  Set<String> secureProtocols() {
+    return sessionHandle.value(dev.telltale.Option.SECURE_PROTOCOLS);
   }
 
   public LoopGroup loops() {

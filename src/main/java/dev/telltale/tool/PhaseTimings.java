@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * The phases of one traced request, derived from its status events: resolve (RESOLVING_NAME to
- * NAME_RESOLVED), connect (CONNECTING_TO_SERVER to CONNECTED_TO_SERVER), first byte
+ * NAME_RESOLVED), connect (CONNECTING_TO_SERVER to CONNECTED_TO_SERVER), TLS handshake (for https:
+ * CONNECTED_TO_SERVER to SENDING_REQUEST), first byte
  * (SENDING_REQUEST to RESPONSE_RECEIVED, or HEADERS_AVAILABLE if that was masked out) and total
  * (from the call to {@code sendRequest} to the end of the body), plus the bytes received.
  *
@@ -22,12 +23,18 @@ final class PhaseTimings {
   private long connectStart = UNSET;
   private long connectEnd = UNSET;
   private long sendStart = UNSET;
+  private boolean secure;
   private long firstByte = UNSET;
   private long start = UNSET;
   private long end = UNSET;
   private long headerBytes;
   private long bodyBytes;
   private int redirects;
+
+  /** Says the request is https, so the gap before SENDING_REQUEST is the TLS handshake. */
+  synchronized void markSecure() {
+    secure = true;
+  }
 
   /** Marks the call to {@code sendRequest}. */
   synchronized void markStart(long nanos) {
@@ -64,6 +71,9 @@ final class PhaseTimings {
     boolean pooled = resolveStart == UNSET && connectStart == UNSET;
     printPhase(out, "resolve", resolveStart, resolveEnd, pooled ? "pooled connection" : "");
     printPhase(out, "connect", connectStart, connectEnd, pooled ? "pooled connection" : "");
+    if (secure) {
+      printPhase(out, "tls", connectEnd, sendStart, pooled ? "pooled connection" : "");
+    }
     printPhase(out, "first byte", sendStart, firstByte, "");
     printPhase(out, "total", start, end, redirects == 0 ? "" : plural(redirects, "redirect"));
     out.printf(Locale.ROOT, "  %-11s %s of body, %s of response heads%n", "received",

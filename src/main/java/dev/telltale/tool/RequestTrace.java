@@ -2,6 +2,7 @@ package dev.telltale.tool;
 
 import dev.telltale.Connect;
 import dev.telltale.HttpException;
+import dev.telltale.OpenRequestFlag;
 import dev.telltale.Request;
 import dev.telltale.ResponseHeaders;
 import dev.telltale.internal.util.Clock;
@@ -24,14 +25,24 @@ final class RequestTrace {
    * Runs the request and returns the tracer's exit status: 0 if the body was read to its end, 1 if
    * an operation failed (the error code and message are printed).
    */
-  static int run(Connect connect, String path, EventPrinter printer, PrintStream out)
+  static int run(Connect connect, String path, boolean secure, EventPrinter printer, PrintStream out)
       throws InterruptedException {
-    Request request = connect.openRequest("GET", path);
+    Request request = secure
+        ? connect.openRequest("GET", path, OpenRequestFlag.SECURE)
+        : connect.openRequest("GET", path);
     PhaseTimings timings = new PhaseTimings();
+    if (secure) {
+      timings.markSecure();
+    }
     request.setContext(timings); // events of this request reach PhaseTimings as their context
     try {
       timings.markStart(Clock.nanoTime());
       request.sendRequest().get();
+      request.securityInfo().ifPresent(info -> {
+        synchronized (out) {
+          out.println("tls: " + info.protocol() + " " + info.cipherSuite());
+        }
+      });
       ResponseHeaders headers = request.receiveResponse().get();
       printHeaders(headers, out);
       readToEnd(request);

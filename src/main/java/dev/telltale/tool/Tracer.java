@@ -2,6 +2,8 @@ package dev.telltale.tool;
 
 import dev.telltale.Connect;
 import dev.telltale.NotificationFlags;
+import dev.telltale.Option;
+import dev.telltale.SecurityFlag;
 import dev.telltale.Session;
 import dev.telltale.internal.util.Clock;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,15 +36,17 @@ public final class Tracer {
   public static final int USAGE = 2;
 
   private static final String HELP = """
-      usage: telltale [URL]
+      usage: telltale [-k] [URL]
 
-      Fetches URL (http only) with telltale and prints each status notification as it
-      happens, then the response head and the time spent resolving, connecting and
-      waiting for the first byte. Without a URL, traces a demo against an embedded
-      server on 127.0.0.1: /hello, /hello again (pooled), /redirect and /chunked.
+      Fetches URL (http or https) with telltale and prints each status notification as
+      it happens, the negotiated TLS protocol and cipher suite, then the response head
+      and the time spent resolving, connecting, in the TLS handshake and waiting for
+      the first byte. Without a URL, traces a demo against an embedded server on
+      127.0.0.1: /hello, /hello again (pooled), /redirect and /chunked.
 
       options:
-        -h, --help   print this help
+        -k, --insecure  ignore every certificate problem (all SECURITY_FLAGS)
+        -h, --help      print this help
 
       exit status: 0 success, 1 request error, 2 usage error""";
 
@@ -69,11 +74,12 @@ public final class Tracer {
       out.println(HELP);
       return OK;
     }
+    boolean insecure = words.remove("-k") | words.remove("--insecure");
     if (words.size() > 1 || (words.size() == 1 && words.get(0).startsWith("-"))) {
       return usage(out, "expected at most one URL, got: " + String.join(" ", words));
     }
     try {
-      return words.isEmpty() ? demo(out) : fetch(words.get(0), out);
+      return words.isEmpty() ? demo(out) : fetch(words.get(0), insecure, out);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       out.println("error: interrupted");
@@ -81,7 +87,7 @@ public final class Tracer {
     }
   }
 
-  private static int fetch(String url, PrintStream out) throws InterruptedException {
+  private static int fetch(String url, boolean insecure, PrintStream out) throws InterruptedException {
     URI uri;
     try {
       uri = new URI(url);
@@ -89,20 +95,17 @@ public final class Tracer {
       return usage(out, "malformed URL: " + e.getMessage());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (scheme.equals("https")) {
-      out.println("telltale: https is not supported yet; try an http:// URL");
-      return USAGE;
+    boolean secure = scheme.equals("https");
+    if (!(secure || scheme.equals("http")) || uri.getHost() == null) {
+      return usage(out, "not an http or https URL: " + url);
     }
-    if (!scheme.equals("http") || uri.getHost() == null) {
-      return usage(out, "not an http URL: " + url);
-    }
-    int port = uri.getPort() == -1 ? 80 : uri.getPort();
+    int port = uri.getPort() == -1 ? (secure ? 443 : 80) : uri.getPort();
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     if (uri.getRawQuery() != null) {
       path += "?" + uri.getRawQuery();
     }
     out.println("telltale: GET " + url);
-    return trace(uri.getHost(), port, List.of(new Step(path, null)), out);
+    return trace(uri.getHost(), port, secure, insecure, List.of(new Step(path, null)), out);
   }
 
   private static int demo(PrintStream out) throws InterruptedException {
@@ -115,7 +118,7 @@ public final class Tracer {
     }
     try (server) {
       out.println("telltale demo: embedded server at http://" + server.host() + ":" + server.port());
-      return trace(server.host(), server.port(), List.of(
+      return trace(server.host(), server.port(), false, false, List.of(
           new Step("/hello", "a new connection: resolve, connect, send, receive, read"),
           new Step("/hello", "the same again: the pooled connection is reused, no connect events"),
           new Step("/redirect", "302 to /hello: REDIRECT, then one more internal cycle"),
@@ -130,11 +133,14 @@ public final class Tracer {
    * Runs the steps one after the other in one session and one connect handle, then closes both
    * and waits for the session's HANDLE_CLOSING (and its I/O threads). Stops at the first failure.
    */
-  private static int trace(String host, int port, List<Step> steps, PrintStream out)
-      throws InterruptedException {
+  private static int trace(String host, int port, boolean secure, boolean insecure, List<Step> steps,
+      PrintStream out) throws InterruptedException {
     EventPrinter printer = new EventPrinter(out, Clock.nanoTime());
     Session session = Session.open();
     session.setStatusCallback(printer, NotificationFlags.ALL_NOTIFICATIONS);
+    if (insecure) {
+      session.setOption(Option.SECURITY_FLAGS, EnumSet.allOf(SecurityFlag.class));
+    }
     int status = OK;
     try {
       Connect connect = session.connect(host, port);
@@ -142,7 +148,7 @@ public final class Tracer {
         for (Step step : steps) {
           out.println();
           out.println("> GET " + step.path() + (step.note() == null ? "" : "  # " + step.note()));
-          status = RequestTrace.run(connect, step.path(), printer, out);
+          status = RequestTrace.run(connect, step.path(), secure, printer, out);
           if (status != OK) {
             break;
           }

@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -122,31 +126,56 @@ class TracerTest {
   }
 
   @Test
-  void httpsIsRefusedWithAClearMessage() {
-    assertEquals(Tracer.USAGE, Tracer.run(new String[] {"https://example.com/"}, out));
-    assertTrue(output().contains("https is not supported yet"), output());
+  void httpsShowsTheNegotiatedProtocolAndTheHandshakeTime() throws Exception {
+    HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
+    try (MockWebServer server = new MockWebServer()) {
+      server.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate).build()
+          .sslSocketFactory());
+      server.enqueue(new MockResponse.Builder().body("over tls").build());
+      server.start(InetAddress.getByName("127.0.0.1"), 0);
+      // self-signed, so untrusted: -k ignores it, as curl's -k does
+      assertEquals(Tracer.OK, Tracer.run(new String[] {"-k",
+          "https://127.0.0.1:" + server.getPort() + "/"}, out), this::output);
+    }
+    assertTrue(output().contains("\ntls: TLSv1."), output());
+    assertTrue(Pattern.compile("\n  tls +\\d+\\.\\d\\d ms\n").matcher(output()).find(), output());
+    assertTrue(output().contains("request  CONNECTED_TO_SERVER"), output());
+  }
+
+  @Test
+  void httpsWithAnUntrustedCertificateFailsWithSecureFailure() throws Exception {
+    HeldCertificate certificate = new HeldCertificate.Builder().addSubjectAlternativeName("localhost").build();
+    try (MockWebServer server = new MockWebServer()) {
+      server.useHttps(new HandshakeCertificates.Builder().heldCertificate(certificate).build()
+          .sslSocketFactory());
+      server.start(InetAddress.getByName("127.0.0.1"), 0);
+      assertEquals(Tracer.REQUEST_FAILED, Tracer.run(new String[] {
+          "https://127.0.0.1:" + server.getPort() + "/"}, out), this::output);
+    }
+    assertTrue(output().contains("request  SECURE_FAILURE"), output());
+    assertTrue(output().contains("error: SECURE_FAILURE (12175)"), output());
   }
 
   @Test
   void malformedUrlPrintsUsage() {
     assertEquals(Tracer.USAGE, Tracer.run(new String[] {"http://[oops"}, out));
     assertTrue(output().startsWith("telltale: malformed URL: "), output());
-    assertTrue(output().contains("usage: telltale [URL]"), output());
+    assertTrue(output().contains("usage: telltale [-k] [URL]"), output());
   }
 
   @Test
   void notAnHttpUrlPrintsUsage() {
     assertEquals(Tracer.USAGE, Tracer.run(new String[] {"ftp://example.com/"}, out));
-    assertTrue(output().contains("usage: telltale [URL]"), output());
+    assertTrue(output().contains("usage: telltale [-k] [URL]"), output());
   }
 
   @Test
   void helpExitsWithZero() {
     assertEquals(Tracer.OK, Tracer.run(new String[] {"--help"}, out));
-    assertTrue(output().startsWith("usage: telltale [URL]"), output());
+    assertTrue(output().startsWith("usage: telltale [-k] [URL]"), output());
     bytes.reset();
     assertEquals(Tracer.OK, Tracer.run(new String[] {"-h"}, out));
-    assertTrue(output().startsWith("usage: telltale [URL]"), output());
+    assertTrue(output().startsWith("usage: telltale [-k] [URL]"), output());
   }
 
   private static String pooledRequest() {
