@@ -102,6 +102,18 @@ class TlsHandshakeTest {
   }
 
   @Test
+  void noServerNameIndicationIsSentWhenConnectingToAnAddressLiteral() throws Exception {
+    fx = new TlsFixture();
+    MockWebServer server = fx.https(Certificates.goodServer());
+    server.enqueue(body("ip"));
+    Request request = fx.secure(fx.connect("127.0.0.1", server.getPort()), "GET", "/");
+    request.setOption(Option.SECURITY_FLAGS, Set.of(dev.telltale.SecurityFlag.IGNORE_CERT_CN_INVALID));
+    assertEquals("ip", get(request));
+    RecordedRequest recorded = server.takeRequest(20, TimeUnit.SECONDS);
+    assertEquals(List.of(), recorded.getHandshakeServerNames());
+  }
+
+  @Test
   void securityInfoIsEmptyBeforeSendingAndDescribesTheSessionAfterSendRequestCompletes()
       throws Exception {
     fx = new TlsFixture();

@@ -15,6 +15,7 @@ import dev.telltale.Request;
 import dev.telltale.SecurityFlag;
 import dev.telltale.testkit.LeakCheck;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -22,6 +23,8 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Pool safety over TLS (a pooled connection is reused only for the same origin and the same
@@ -167,27 +170,53 @@ class TlsPoolAndRedirectTest {
     assertEquals(2, fx.accepted(server));
   }
 
-  @Test
-  void aConnectionOpenedWhileIgnoringTheUnknownCaIsNotReusedForAStrictRequestWhichThenFails()
-      throws Exception {
+  /**
+   * A request with ignore flags makes an unverified TLS session. A later strict request to the
+   * same origin must not get the benefit of it: neither through the pool (it opens its own
+   * connection) nor through TLS session resumption on that new connection (which would skip the
+   * certificate check altogether).
+   */
+  @ParameterizedTest(name = "server {0}, {1}")
+  @CsvSource({
+      "TLSv1.2, IGNORE_UNKNOWN_CA, INVALID_CA",
+      "TLSv1.3, IGNORE_UNKNOWN_CA, INVALID_CA",
+      "TLSv1.2, IGNORE_CERT_CN_INVALID, CERT_CN_INVALID",
+      "TLSv1.3, IGNORE_CERT_CN_INVALID, CERT_CN_INVALID",
+      "TLSv1.3, IGNORE_CERT_DATE_INVALID, CERT_DATE_INVALID"})
+  void aStrictRequestAfterOneThatIgnoredAProblemIsCheckedAgainAndFails(String protocol,
+      SecurityFlag ignored, String reported) throws Exception {
     fx = new TlsFixture();
-    MockWebServer server = fx.https(Certificates.server(Certificates.LOCALHOST_UNKNOWN_CA,
-        Certificates.UNTRUSTED_ROOT));
+    okhttp3.tls.HandshakeCertificates certificates = switch (ignored) {
+      case IGNORE_UNKNOWN_CA -> Certificates.server(Certificates.LOCALHOST_UNKNOWN_CA,
+          Certificates.UNTRUSTED_ROOT);
+      case IGNORE_CERT_CN_INVALID -> Certificates.server(Certificates.OTHER_HOST,
+          Certificates.ROOT);
+      case IGNORE_CERT_DATE_INVALID -> Certificates.server(Certificates.EXPIRED,
+          Certificates.ROOT);
+      default -> throw new IllegalArgumentException(ignored.name());
+    };
+    MockWebServer server =
+        fx.https(Certificates.limitedTo(certificates.sslSocketFactory(), protocol));
     server.enqueue(body("one"));
     server.enqueue(body("never"));
     Connect connect = fx.connect(server.getPort());
-    first(connect, Set.of(SecurityFlag.IGNORE_UNKNOWN_CA));
+    first(connect, Set.of(ignored));
     Request strict = fx.secure(connect, "GET", "/2");
-    awaitFailure(strict.sendRequest(), ErrorCode.SECURE_FAILURE);
+    CompletableFuture<Void> sent = strict.sendRequest();
+    sent.handle((v, e) -> null).get(20, TimeUnit.SECONDS);
+    assertTrue(sent.isCompletedExceptionally(), () -> "the strict request was sent over a "
+        + "connection nobody verified; its events: " + fx.linesOf("request2")
+        + "; connections accepted: " + fx.accepted(server));
+    awaitFailure(sent, ErrorCode.SECURE_FAILURE);
     fx.closeAllAndAwait();
     fx.rec.assertNext("request2 HANDLE_CREATED request2\n"
         + TlsFixture.fresh("request2", "localhost") + """
-        request2 SECURE_FAILURE INVALID_CA
+        request2 SECURE_FAILURE %s
         request2 REQUEST_ERROR SEND_REQUEST SECURE_FAILURE
         request2 HANDLE_CLOSING
         connect HANDLE_CLOSING
         session HANDLE_CLOSING
-        """);
+        """.formatted(reported));
     assertEquals(2, fx.accepted(server));
   }
 
