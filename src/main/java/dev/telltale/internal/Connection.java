@@ -171,6 +171,7 @@ public final class Connection implements IoHandler {
     if (in != null && !in.hasRemaining()) {
       in = null;
     }
+    transport.releaseIdleBuffers();
   }
 
   @Override

@@ -23,6 +23,9 @@ public interface Transport {
     return true;
   }
 
+  /** Lets go of buffers that hold nothing, while the connection idles (plain TCP has none). */
+  default void releaseIdleBuffers() {}
+
   /** The socket underneath, for registration with a selector and addresses. */
   SocketChannel channel();
 

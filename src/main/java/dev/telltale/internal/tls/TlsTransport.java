@@ -41,10 +41,34 @@ public final class TlsTransport implements Transport {
     this.tcp = tcp;
     this.channel = tcp.channel();
     this.engine = engine;
+    ensureBuffers();
+  }
+
+  /** Buffers are dropped while a connection idles in the pool and come back on first use. */
+  private void ensureBuffers() {
     SSLSession session = engine.getSession();
-    this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
-    this.netOut = ByteBuffer.allocate(session.getPacketBufferSize()).flip();
-    this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
+    if (netIn == null) {
+      netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+    }
+    if (netOut == null) {
+      netOut = ByteBuffer.allocate(session.getPacketBufferSize()).flip();
+    }
+    if (appIn == null) {
+      appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
+    }
+  }
+
+  @Override
+  public void releaseIdleBuffers() {
+    if (netIn != null && netIn.position() == 0) {
+      netIn = null;
+    }
+    if (netOut != null && !netOut.hasRemaining()) {
+      netOut = null;
+    }
+    if (appIn != null && !appIn.hasRemaining()) {
+      appIn = null;
+    }
   }
 
   public SSLEngine engine() {
@@ -70,6 +94,7 @@ public final class TlsTransport implements Transport {
 
   /** Advances the handshake as far as the socket allows. */
   public Step handshake() throws IOException {
+    ensureBuffers();
     while (true) {
       switch (engine.getHandshakeStatus()) {
         case NEED_WRAP -> {
@@ -106,6 +131,7 @@ public final class TlsTransport implements Transport {
 
   @Override
   public int tryRead(ByteBuffer dst) throws IOException {
+    ensureBuffers();
     while (true) {
       if (appIn.hasRemaining()) {
         return deliver(dst);
@@ -160,6 +186,7 @@ public final class TlsTransport implements Transport {
 
   @Override
   public long tryWrite(ByteBuffer[] srcs) throws IOException {
+    ensureBuffers();
     if (!flush()) {
       return 0;
     }
@@ -175,7 +202,7 @@ public final class TlsTransport implements Transport {
 
   @Override
   public boolean flush() throws IOException {
-    while (netOut.hasRemaining()) {
+    while (netOut != null && netOut.hasRemaining()) {
       if (channel.write(netOut) == 0) {
         return false;
       }
@@ -280,6 +307,7 @@ public final class TlsTransport implements Transport {
     closed = true;
     try {
       engine.closeOutbound();
+      ensureBuffers();
       if (flush()) {
         wrap(EMPTY);
         flush();
