@@ -248,4 +248,95 @@ class TlsTransportTest {
     awaitFailure(read, ErrorCode.CONNECTION_ERROR);
     assertEquals("only ten..", received.toString(StandardCharsets.ISO_8859_1));
   }
+
+  @Test
+  void aKeyUpdateInTheMiddleOfABodyIsTransparent() throws Exception {
+    fx = new TlsFixture();
+    byte[] body = randomBytes(2 * 1024 * 1024, 3);
+    RawTlsServer server = fx.manage(new RawTlsServer(goodContext(), c -> {
+      c.readHead();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n");
+      int half = body.length / 2 + 17;
+      c.write(Arrays.copyOfRange(body, 0, half));
+      c.ssl().startHandshake(); // on an established TLS 1.3 connection: a KeyUpdate
+      c.write(Arrays.copyOfRange(body, half, body.length));
+      c.holdSilently();
+    }, "TLSv1.3"));
+    Request request = fx.secure(fx.connect(server.port()), "GET", "/");
+    await(request.sendRequest());
+    assertEquals(200, await(request.receiveResponse()).statusCode());
+    assertArrayEquals(body, TlsFixture.readAllBytes(request, 65536));
+    assertEquals(List.of(), server.failures());
+  }
+
+  @Test
+  void aKeyUpdateWhileTheConnectionIsIdleInThePoolDoesNotSpoilIt() throws Exception {
+    fx = new TlsFixture();
+    RawTlsServer server = fx.manage(new RawTlsServer(goodContext(), c -> {
+      c.readHead();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none");
+      c.ssl().startHandshake(); // a KeyUpdate the idle client must absorb
+      c.readHead();
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
+      c.holdSilently();
+    }, "TLSv1.3"));
+    dev.telltale.Connect connect = fx.connect(server.port());
+    Request first = fx.secure(connect, "GET", "/1");
+    await(first.sendRequest());
+    await(first.receiveResponse());
+    assertEquals("one", TlsFixture.readAll(first));
+    fx.closeAndAwait(first);
+    Request second = fx.secure(connect, "GET", "/2");
+    await(second.sendRequest());
+    assertEquals(200, await(second.receiveResponse()).statusCode());
+    assertEquals("two", TlsFixture.readAll(second));
+    assertTrue(second.isConnectionReused());
+    assertEquals(1, server.connections());
+    assertEquals(List.of(), server.failures());
+  }
+
+  @Test
+  void closingARequestDuringTheHandshakeCancelsItAndLeavesNoSocketOpen() throws Exception {
+    fx = new TlsFixture();
+    dev.telltale.testkit.RawServer silent =
+        fx.manage(dev.telltale.testkit.RawServer.start(c -> c.holdSilently()));
+    Request request = fx.secure(fx.connect(silent.port()), "GET", "/");
+    CompletableFuture<Void> sent = request.sendRequest();
+    fx.rec.awaitLine("request CONNECTED_TO_SERVER 127.0.0.1");
+    request.close();
+    awaitFailure(sent, ErrorCode.OPERATION_CANCELLED);
+    fx.closeAllAndAwait();
+    fx.rec.assertNext("""
+        session HANDLE_CREATED connect
+        request HANDLE_CREATED request
+        """ + TlsFixture.fresh("request", "localhost") + """
+        request REQUEST_ERROR SEND_REQUEST OPERATION_CANCELLED
+        request HANDLE_CLOSING
+        connect HANDLE_CLOSING
+        session HANDLE_CLOSING
+        """);
+  }
+
+  @Test
+  void aPooledConnectionTheServerEndedWithCloseNotifyIsNotAFailureForTheNextRequest()
+      throws Exception {
+    fx = new TlsFixture();
+    RawTlsServer server = fx.manage(new RawTlsServer(goodContext(), c -> {
+      String head = c.readHead();
+      String path = head.substring(4, head.indexOf(' ', 4));
+      c.write("HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path);
+      c.closeTls(); // keep-alive as far as the headers go, but the server leaves at once
+    }));
+    dev.telltale.Connect connect = fx.connect(server.port());
+    Request first = fx.secure(connect, "GET", "/first");
+    await(first.sendRequest());
+    await(first.receiveResponse());
+    assertEquals("/first", TlsFixture.readAll(first));
+    fx.closeAndAwait(first);
+    Request second = fx.secure(connect, "GET", "/second");
+    await(second.sendRequest());
+    assertEquals(200, await(second.receiveResponse()).statusCode());
+    assertEquals("/second", TlsFixture.readAll(second));
+    assertEquals(2, server.connections());
+  }
 }
