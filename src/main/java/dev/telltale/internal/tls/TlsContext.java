@@ -6,6 +6,7 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +34,12 @@ public final class TlsContext {
   private final X509TrustManager trustManager;
   private final X509KeyManager keyManager;
   private final Map<SSLEngine, EngineState> states = Collections.synchronizedMap(new WeakHashMap<>());
-  private SSLContext own;
+  /**
+   * One context per set of relaxed checks. A context's client session cache would otherwise let a
+   * strict request resume a session whose certificate was accepted only because another request
+   * ignored a problem: resumption skips the trust manager.
+   */
+  private final Map<Set<SecurityFlag>, SSLContext> own = new HashMap<>();
 
   public TlsContext(SSLContext applicationContext, X509TrustManager trustManager, X509KeyManager keyManager) {
     this.applicationContext = applicationContext;
@@ -54,7 +60,7 @@ public final class TlsContext {
       throw new SSLException("SECURITY_FLAGS " + ignore + " cannot relax a session built with "
           + "sslContext(...): build it with trustManager(...) instead");
     }
-    SSLContext context = applicationContext != null ? applicationContext : own();
+    SSLContext context = applicationContext != null ? applicationContext : own(ignore);
     SSLEngine engine = context.createSSLEngine(host, port);
     engine.setUseClientMode(true);
     SSLParameters parameters = engine.getSSLParameters();
@@ -84,19 +90,21 @@ public final class TlsContext {
     return states.get(engine);
   }
 
-  private synchronized SSLContext own() throws SSLException {
-    if (own == null) {
+  private synchronized SSLContext own(Set<SecurityFlag> ignore) throws SSLException {
+    Set<SecurityFlag> key = Set.copyOf(ignore);
+    SSLContext context = own.get(key);
+    if (context == null) {
       try {
         X509TrustManager trust = trustManager != null ? trustManager : jdkTrustManager();
-        SSLContext context = SSLContext.getInstance("TLS");
+        context = SSLContext.getInstance("TLS");
         context.init(new KeyManager[] {new ReportingKeyManager(keyManager, states::get)},
             new TrustManager[] {new CheckingTrustManager(trust, states::get)}, null);
-        own = context;
+        own.put(key, context);
       } catch (GeneralSecurityException e) {
         throw new SSLException("cannot set up TLS: " + e.getMessage(), e);
       }
     }
-    return own;
+    return context;
   }
 
   private static X509TrustManager jdkTrustManager() throws GeneralSecurityException {
