@@ -3,6 +3,7 @@
  */
 module dev.telltale {
   requires org.slf4j;
+  requires jdk.jfr;
   requires static jdk.httpserver;
 
   exports dev.telltale;

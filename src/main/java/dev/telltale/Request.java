@@ -258,6 +258,17 @@ public final class Request implements Handle {
     return Optional.ofNullable(exchange.securityInfo);
   }
 
+  /**
+   * Where this request's time went: resolve, connect, TLS, send, wait, download and total, bytes
+   * each way, redirects and whether the connection was reused. Final once the body is complete
+   * (or the request failed); before that, the figures so far. Read it before closing the handle,
+   * for instance in the callback of the last READ_COMPLETE.
+   */
+  public RequestTimings timings() {
+    core.checkOpen();
+    return exchange.timings();
+  }
+
   /** Whether the last exchange was served by a connection taken from the pool. */
   public boolean isConnectionReused() {
     return exchange.reusedConnection();

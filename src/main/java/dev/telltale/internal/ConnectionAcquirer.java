@@ -3,6 +3,9 @@ package dev.telltale.internal;
 import dev.telltale.CallbackStatus;
 import dev.telltale.ErrorCode;
 import dev.telltale.internal.loop.TcpTransport;
+import dev.telltale.internal.jfr.ConnectionEvent;
+import dev.telltale.internal.jfr.JfrEvents;
+import dev.telltale.internal.util.Clock;
 import dev.telltale.internal.tls.EngineState;
 import dev.telltale.internal.tls.SecureFailures;
 import dev.telltale.internal.tls.TlsTransport;
@@ -37,12 +40,15 @@ final class ConnectionAcquirer
   private final CallbackDispatcher events;
   private final ConnectionPool pool;
   private final Client client;
+  private final TimingRecorder timing;
   private Origin origin;
   private Connector connector;
   private boolean queued;
   private boolean active;
+  private ConnectionEvent jfrEvent;
 
-  ConnectionAcquirer(EventLoop loop, HandleCore core, Client client) {
+  ConnectionAcquirer(EventLoop loop, HandleCore core, Client client, TimingRecorder timing) {
+    this.timing = timing;
     this.loop = loop;
     this.core = core;
     this.events = core.dispatcher();
@@ -56,8 +62,10 @@ final class ConnectionAcquirer
     active = true;
     ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this);
     if (lease instanceof ConnectionPool.Reuse reuse) {
+      timing.notQueued();
       deliver(reuse.connection(), true);
     } else if (lease instanceof ConnectionPool.Create) {
+      timing.notQueued();
       open();
     } else {
       queued = true;
@@ -90,6 +98,7 @@ final class ConnectionAcquirer
   public void grant(Connection idle) {
     loop.execute(() -> {
       queued = false;
+      timing.leaseGranted(Clock.nanoTime());
       if (!active) {
         if (idle != null) {
           idle.loop().execute(() -> pool.release(idle));
@@ -105,6 +114,7 @@ final class ConnectionAcquirer
   }
 
   private void open() {
+    jfrEvent = JfrEvents.beginConnection();
     connector = new Connector(loop, origin, core.session().resolver(), core.session().resolverPool(),
         core.value(Option.RESOLVE_TIMEOUT), core.value(Option.CONNECT_TIMEOUT), this);
     connector.start();
@@ -112,11 +122,15 @@ final class ConnectionAcquirer
 
   private void deliver(Connection connection, boolean reused) {
     active = false;
+    if (!reused) {
+      commitJfr(connection, null);
+    }
     client.onConnection(connection, reused);
   }
 
   @Override
   public void resolving(String host) {
+    timing.resolving(Clock.nanoTime());
     if (events.wants(CallbackStatus.RESOLVING_NAME)) {
       events.emit(new StatusEvent.ResolvingName(host));
     }
@@ -124,6 +138,7 @@ final class ConnectionAcquirer
 
   @Override
   public void resolved(String host, List<InetAddress> addresses) {
+    timing.resolved(Clock.nanoTime());
     if (events.wants(CallbackStatus.NAME_RESOLVED)) {
       events.emit(new StatusEvent.NameResolved(host, addresses));
     }
@@ -131,6 +146,7 @@ final class ConnectionAcquirer
 
   @Override
   public void connecting(InetSocketAddress address) {
+    timing.connecting(Clock.nanoTime());
     if (events.wants(CallbackStatus.CONNECTING_TO_SERVER)) {
       events.emit(new StatusEvent.ConnectingToServer(address));
     }
@@ -139,6 +155,7 @@ final class ConnectionAcquirer
   @Override
   public void connected(Connection connection) {
     connector = null;
+    timing.connected(Clock.nanoTime());
     pool.track(connection);
     if (!active) {
       connection.close();
@@ -171,6 +188,7 @@ final class ConnectionAcquirer
 
   @Override
   public void handshakeDone(Connection connection) {
+    timing.tlsDone(Clock.nanoTime());
     if (!active) {
       connection.close();
       pool.forget(connection);
@@ -188,6 +206,7 @@ final class ConnectionAcquirer
     }
     active = false;
     if (failure instanceof HttpException timeout) {
+      commitJfr(connection, timeout.code());
       client.onAcquireFailed(timeout);
       return;
     }
@@ -195,6 +214,7 @@ final class ConnectionAcquirer
         ? core.session().tls().state(tls.engine()) : null;
     SecureFailures.Verdict verdict =
         SecureFailures.classify(failure, state != null && state.clientCertificateMissing());
+    commitJfr(connection, verdict.code());
     if (verdict.code() == ErrorCode.SECURE_FAILURE && events.wants(CallbackStatus.SECURE_FAILURE)) {
       events.emit(new StatusEvent.SecureFailure(verdict.flags()));
     }
@@ -204,8 +224,29 @@ final class ConnectionAcquirer
     client.onAcquireFailed(new HttpException(verdict.code(), why + ": " + failure.getMessage(), failure));
   }
 
+  /** Ends the connection event: established ({@code error} null), or not. */
+  private void commitJfr(Connection connection, ErrorCode error) {
+    ConnectionEvent event = jfrEvent;
+    if (event == null) {
+      return;
+    }
+    jfrEvent = null;
+    event.end();
+    if (event.shouldCommit()) {
+      event.host = origin.host();
+      event.port = origin.port();
+      event.secure = origin.secure();
+      event.address = connection == null ? "" : String.valueOf(connection.remoteAddress());
+      event.tlsProtocol = connection != null && connection.transport() instanceof TlsTransport tls
+          && error == null ? tls.engine().getSession().getProtocol() : "";
+      event.error = error == null ? "" : error.name();
+      event.commit();
+    }
+  }
+
   @Override
   public void failed(HttpException error) {
+    commitJfr(null, error.code());
     connector = null;
     pool.forget(origin);
     if (active) {

@@ -3,7 +3,16 @@ package dev.telltale.internal;
 import dev.telltale.AsyncApi;
 import dev.telltale.CallbackStatus;
 import dev.telltale.ErrorCode;
+import dev.telltale.HandleException;
 import dev.telltale.HttpException;
+import dev.telltale.RequestTimings;
+import dev.telltale.internal.jfr.JfrEvents;
+import dev.telltale.internal.jfr.RequestEvent;
+import dev.telltale.internal.util.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import dev.telltale.Option;
 import dev.telltale.ResponseHeaders;
 import dev.telltale.StatusEvent;
@@ -73,6 +82,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private BodyDecoder decoder;
   private boolean closeEventsDue;
   private final TimerSlot responseDeadline = new TimerSlot();
+  private final TimingRecorder timing = new TimingRecorder();
+  private volatile RequestTimings finalTimings;
+  private RequestEvent jfrEvent;
   private final TimerSlot continueDeadline = new TimerSlot();
 
   public Exchange(HandleCore core, EventLoop loop) {
@@ -81,7 +93,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     this.session = core.session();
     this.loop = loop;
     this.io = new ExchangeIo(this);
-    this.acquirer = new ConnectionAcquirer(loop, core, this);
+    this.acquirer = new ConnectionAcquirer(loop, core, this, timing);
   }
 
   public EventLoop loop() {
@@ -122,6 +134,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     redirectsFollowed = 0;
     retried = false;
     sendOp = op;
+    finalTimings = null;
+    timing.start(Clock.nanoTime());
+    jfrEvent = JfrEvents.beginRequest();
     acquireConnection();
   }
 
@@ -143,6 +158,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     writeOp = op;
     io.write(conn, body.frame(src), () -> {
       body.wrote(n);
+      timing.bodyWritten(n);
       if (!body.moreExpected()) {
         phase = Phase.REQUEST_DONE;
       }
@@ -205,6 +221,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       return;
     }
     boolean bodyUnread = phase == Phase.BODY;
+    if (jfrEvent != null) {
+      ended(ErrorCode.OPERATION_CANCELLED.name()); // closed before the request ended
+    }
     phase = Phase.CLOSED;
     cancelTimers();
     acquirer.cancel();
@@ -232,6 +251,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   private void acquireConnection() {
     phase = Phase.CONNECTING;
+    timing.acquiring(Clock.nanoTime());
     acquirer.acquire(message.origin);
   }
 
@@ -269,6 +289,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   private void writeRequest() {
     phase = Phase.SENDING;
+    timing.sending(Clock.nanoTime(), reusedConnection);
     if (events.wants(CallbackStatus.SENDING_REQUEST)) {
       events.emit(StatusEvent.SendingRequest.INSTANCE);
     }
@@ -308,6 +329,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   }
 
   private void requestWritten() {
+    timing.sent(Clock.nanoTime(), bytesSent);
     if (events.wants(CallbackStatus.REQUEST_SENT)) {
       events.emit(new StatusEvent.RequestSent(bytesSent));
     }
@@ -387,6 +409,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       events.emit(new StatusEvent.ResponseReceived(parsed.headerBytes()));
     }
     if (parsed.isInterim() && parsed.statusCode() != 101) {
+      timing.headReceived(Clock.nanoTime(), parsed.headerBytes(), false);
       if (events.wants(CallbackStatus.INTERMEDIATE_RESPONSE)) {
         events.emit(new StatusEvent.IntermediateResponse(parsed.statusCode()));
       }
@@ -412,6 +435,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   private void onFinalHead(ResponseHead parsed) {
     head = parsed;
+    timing.headReceived(Clock.nanoTime(), parsed.headerBytes(), true);
     try {
       decoder = Http1Framing.decoderFor(message.method, parsed);
     } catch (ProtocolViolation e) {
@@ -436,6 +460,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       events.emit(new StatusEvent.Redirect(follow.location()));
     }
     redirectsFollowed++;
+    timing.redirected();
     discardRedirectBody();
     message = message.redirected(follow.method(), follow.origin(), follow.target(), follow.dropBody());
     if (follow.dropBody()) {
@@ -528,6 +553,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
         io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response body");
         return;
       }
+      if (n > 0 && dataOp.buffer != null) {
+        timing.bodyBytes(n);
+      }
       if (decoder.isComplete() && phase == Phase.BODY) {
         finishBody();
       }
@@ -557,6 +585,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   /** The body is complete: pool the connection now (rule 16), or close it. */
   private void finishBody() {
     phase = Phase.COMPLETE;
+    ended(null);
     Connection c = conn;
     conn = null;
     if (c == null) {
@@ -646,6 +675,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       discard(c);
     }
     phase = Phase.FAILED;
+    ended(error.code().name());
     List<Op> pending = new ArrayList<>(4);
     for (Op op : new Op[] {sendOp, writeOp, receiveOp, dataOp}) {
       if (op != null) {
@@ -690,6 +720,52 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     responseDeadline.cancel();
     continueDeadline.cancel();
     io.cancelDeadline();
+  }
+
+  /** The request has ended (body complete, or failed): its timings are final. */
+  private void ended(String error) {
+    timing.finished(Clock.nanoTime());
+    RequestTimings done = timing.snapshot(Clock.nanoTime());
+    finalTimings = done;
+    RequestEvent event = jfrEvent;
+    if (event != null) {
+      jfrEvent = null;
+      event.end();
+      if (event.shouldCommit()) {
+        event.method = message.method;
+        event.origin = message.origin.toString();
+        int query = message.target.indexOf('?');
+        event.path = query < 0 ? message.target : message.target.substring(0, query);
+        event.statusCode = head == null ? 0 : head.statusCode();
+        event.bytesSent = done.bytesSent();
+        event.bytesReceived = done.bytesReceived();
+        event.connectionReused = done.connectionReused();
+        event.redirects = done.redirects();
+        event.error = error == null ? "" : error;
+        event.commit();
+      }
+    }
+  }
+
+  /** The timings so far, or the final ones; from any thread. */
+  public RequestTimings timings() {
+    RequestTimings done = finalTimings;
+    if (done != null) {
+      return done;
+    }
+    if (loop.inLoop()) {
+      return timing.snapshot(Clock.nanoTime());
+    }
+    CompletableFuture<RequestTimings> now = new CompletableFuture<>();
+    loop.submit(() -> now.complete(timing.snapshot(Clock.nanoTime())));
+    try {
+      return now.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HandleException(ErrorCode.OPERATION_CANCELLED, "interrupted while reading timings");
+    } catch (ExecutionException | TimeoutException e) {
+      throw new HandleException(ErrorCode.INCORRECT_HANDLE_STATE, "the request's I/O thread did not answer");
+    }
   }
 
   /** Whether the connection serving the last exchange came from the pool. */
