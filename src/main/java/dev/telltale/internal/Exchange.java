@@ -3,16 +3,9 @@ package dev.telltale.internal;
 import dev.telltale.AsyncApi;
 import dev.telltale.CallbackStatus;
 import dev.telltale.ErrorCode;
-import dev.telltale.HandleException;
 import dev.telltale.HttpException;
 import dev.telltale.RequestTimings;
-import dev.telltale.internal.jfr.JfrEvents;
-import dev.telltale.internal.jfr.RequestEvent;
 import dev.telltale.internal.util.Clock;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import dev.telltale.Option;
 import dev.telltale.ResponseHeaders;
 import dev.telltale.StatusEvent;
@@ -82,9 +75,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private BodyDecoder decoder;
   private boolean closeEventsDue;
   private final TimerSlot responseDeadline = new TimerSlot();
-  private final TimingRecorder timing = new TimingRecorder();
-  private volatile RequestTimings finalTimings;
-  private RequestEvent jfrEvent;
+  private final RequestTelemetry telemetry = new RequestTelemetry();
+  private final TimingRecorder timing = telemetry.timing;
   private final TimerSlot continueDeadline = new TimerSlot();
 
   public Exchange(HandleCore core, EventLoop loop) {
@@ -134,9 +126,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     redirectsFollowed = 0;
     retried = false;
     sendOp = op;
-    finalTimings = null;
-    timing.start(Clock.nanoTime());
-    jfrEvent = JfrEvents.beginRequest();
+    telemetry.begin();
     acquireConnection();
   }
 
@@ -221,7 +211,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       return;
     }
     boolean bodyUnread = phase == Phase.BODY;
-    if (jfrEvent != null) {
+    if (telemetry.inProgress()) {
       ended(ErrorCode.OPERATION_CANCELLED.name()); // closed before the request ended
     }
     phase = Phase.CLOSED;
@@ -724,48 +714,12 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   /** The request has ended (body complete, or failed): its timings are final. */
   private void ended(String error) {
-    timing.finished(Clock.nanoTime());
-    RequestTimings done = timing.snapshot(Clock.nanoTime());
-    finalTimings = done;
-    RequestEvent event = jfrEvent;
-    if (event != null) {
-      jfrEvent = null;
-      event.end();
-      if (event.shouldCommit()) {
-        event.method = message.method;
-        event.origin = message.origin.toString();
-        int query = message.target.indexOf('?');
-        event.path = query < 0 ? message.target : message.target.substring(0, query);
-        event.statusCode = head == null ? 0 : head.statusCode();
-        event.bytesSent = done.bytesSent();
-        event.bytesReceived = done.bytesReceived();
-        event.connectionReused = done.connectionReused();
-        event.redirects = done.redirects();
-        event.error = error == null ? "" : error;
-        event.commit();
-      }
-    }
+    telemetry.end(message, head == null ? 0 : head.statusCode(), error);
   }
 
   /** The timings so far, or the final ones; from any thread. */
   public RequestTimings timings() {
-    RequestTimings done = finalTimings;
-    if (done != null) {
-      return done;
-    }
-    if (loop.inLoop()) {
-      return timing.snapshot(Clock.nanoTime());
-    }
-    CompletableFuture<RequestTimings> now = new CompletableFuture<>();
-    loop.submit(() -> now.complete(timing.snapshot(Clock.nanoTime())));
-    try {
-      return now.get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new HandleException(ErrorCode.OPERATION_CANCELLED, "interrupted while reading timings");
-    } catch (ExecutionException | TimeoutException e) {
-      throw new HandleException(ErrorCode.INCORRECT_HANDLE_STATE, "the request's I/O thread did not answer");
-    }
+    return telemetry.timings(loop);
   }
 
   /** Whether the connection serving the last exchange came from the pool. */

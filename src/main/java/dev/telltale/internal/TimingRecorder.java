@@ -119,6 +119,10 @@ final class TimingRecorder {
     }
   }
 
+  boolean started() {
+    return start != UNSET;
+  }
+
   boolean isFinished() {
     return end != UNSET;
   }
