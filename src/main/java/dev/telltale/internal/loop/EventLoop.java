@@ -8,7 +8,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.Set;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +31,7 @@ public final class EventLoop {
   /** True while a wakeup is already on its way: one wakeup per batch of submissions. */
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
+  private final ArrayList<SelectionKey> ready = new ArrayList<>();
   private long deadlineSequence;
   private volatile boolean stopping;
 
@@ -110,16 +112,23 @@ public final class EventLoop {
     log.debug("{} started", thread.getName());
     try {
       while (!stopping) {
-        runTasks();
-        if (stopping) {
-          break;
+        try {
+          runTasks();
+          if (stopping) {
+            break;
+          }
+          select();
+          dispatchReadyKeys();
+          fireDueDeadlines();
+        } catch (IOException | RuntimeException e) {
+          // A loop serves many connections: one failure must not take the others down.
+          log.error("{}: unexpected failure; the loop goes on", thread.getName(), e);
+          ready.clear();
         }
-        select();
-        dispatchReadyKeys();
-        fireDueDeadlines();
       }
-    } catch (Throwable t) {
-      log.error("{} died", thread.getName(), t);
+    } catch (Error e) {
+      log.error("{} died", thread.getName(), e);
+      throw e;
     } finally {
       closeSelector();
       log.debug("{} stopped", thread.getName());
@@ -162,10 +171,16 @@ public final class EventLoop {
   }
 
   private void dispatchReadyKeys() {
-    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-    while (keys.hasNext()) {
-      SelectionKey key = keys.next();
-      keys.remove();
+    // A handler may select again (register() flushing a cancelled key), which changes the
+    // selected-key set: dispatch from a copy so no iteration is ever invalidated.
+    Set<SelectionKey> selected = selector.selectedKeys();
+    if (selected.isEmpty()) {
+      return;
+    }
+    ready.addAll(selected);
+    selected.clear();
+    for (int i = 0; i < ready.size(); i++) {
+      SelectionKey key = ready.get(i);
       if (!key.isValid()) {
         continue;
       }
@@ -178,6 +193,7 @@ public final class EventLoop {
         log.error("I/O handler failed on {}", thread.getName(), t);
       }
     }
+    ready.clear();
   }
 
   private void fireDueDeadlines() {
