@@ -7,4 +7,5 @@ module dev.telltale {
   requires static jdk.httpserver;
 
   exports dev.telltale;
+  exports dev.telltale.testing;
 }

@@ -9,7 +9,7 @@ import dev.telltale.HttpException;
 import dev.telltale.NotificationFlags;
 import dev.telltale.Request;
 import dev.telltale.Session;
-import dev.telltale.testkit.RecordingCallback;
+import dev.telltale.testing.RecordingCallback;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

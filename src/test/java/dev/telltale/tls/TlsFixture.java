@@ -8,7 +8,7 @@ import dev.telltale.NotificationFlags;
 import dev.telltale.OpenRequestFlag;
 import dev.telltale.Request;
 import dev.telltale.Session;
-import dev.telltale.testkit.RecordingCallback;
+import dev.telltale.testing.RecordingCallback;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
