@@ -1,8 +1,8 @@
 /**
- * telltale: an asynchronous HTTP client modeled on WinHTTP. Only {@code dev.telltale} is exported.
+ * telltale: an asynchronous HTTP client modeled on WinHTTP. Exported: {@code dev.telltale} (the API) and {@code dev.telltale.testing} (the test kit).
  */
 module dev.telltale {
-  requires org.slf4j;
+  requires transitive org.slf4j;
   requires jdk.jfr;
   requires static jdk.httpserver;
 
