@@ -477,11 +477,14 @@ class HandleLifecycleTest {
       await(request.sendRequest());
       CompletableFuture<ResponseHeaders> pending = request.receiveResponse();
       AtomicReference<List<String>> seenWhenFailed = new AtomicReference<>();
-      pending.whenComplete((v, e) -> seenWhenFailed.set(rec.lines()));
+      CompletableFuture<ResponseHeaders> observed =
+          pending.whenComplete((v, e) -> seenWhenFailed.set(rec.lines()));
       rec.awaitLine("request RECEIVING_RESPONSE");
 
       request.close();
       awaitFailure(pending, ErrorCode.OPERATION_CANCELLED);
+      // the dependent stage may still be running when get() returns: wait for it too
+      observed.handle((v, e) -> null).get(20, java.util.concurrent.TimeUnit.SECONDS);
       assertTrue(seenWhenFailed.get().contains("request REQUEST_ERROR RECEIVE_RESPONSE OPERATION_CANCELLED"),
           () -> "the notification precedes the future: " + seenWhenFailed.get());
       rec.awaitClosing(request);
