@@ -1,7 +1,6 @@
 package dev.telltale.tool;
 
 import dev.telltale.Connect;
-import dev.telltale.NotificationFlags;
 import dev.telltale.Option;
 import dev.telltale.SecurityFlag;
 import dev.telltale.Session;
@@ -11,19 +10,24 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The {@code telltale} command-line tracer: fetches a URL with telltale and prints every status
- * notification as it happens (elapsed time, handle, status, payload), then the response head and a
- * summary of the phases (resolve, connect, first byte, total) derived from the events.
+ * notification as it happens (elapsed time, handle, status, payload), the response head, then a
+ * waterfall of the request's phases from {@link dev.telltale.Request#timings()} (queued, resolve,
+ * connect, tls, send, wait, download, first byte, total).
  *
  * <p>Without a URL it starts an embedded server on 127.0.0.1 and traces a short demo against it in
  * one session: {@code /hello}, {@code /hello} again on the pooled connection (no resolve or connect
  * events), {@code /redirect} (302 to {@code /hello}) and {@code /chunked}.
+ *
+ * <p>Options ({@link Options}): {@code -X METHOD}, {@code -H 'Name: value'}, {@code -d DATA} or
+ * {@code -d @FILE}, {@code -o FILE}, {@code -k}, {@code --flags LIST}, {@code --json}, {@code
+ * --progress}, {@code -h}. The download's progress is drawn on stderr when it is a terminal or with
+ * {@code --progress}, never with {@code --json}.
  *
  * <p>Exit status: 0 on success, 1 if a request failed, 2 for a usage error.
  */
@@ -36,18 +40,30 @@ public final class Tracer {
   public static final int USAGE = 2;
 
   private static final String HELP = """
-      usage: telltale [-k] [URL]
+      usage: telltale [options] [URL]
 
       Fetches URL (http or https) with telltale and prints each status notification as
-      it happens, the negotiated TLS protocol and cipher suite, then the response head
-      and the time spent resolving, connecting, in the TLS handshake and waiting for
-      the first byte. Without a URL, traces a demo against an embedded server on
-      127.0.0.1: /hello, /hello again (pooled), /redirect and /chunked.
+      it happens, the negotiated TLS protocol and cipher suite, the response head, then
+      a waterfall of the request's phases (queued, resolve, connect, tls, send, wait,
+      download) with the time to the first byte and the total. Without a URL, traces a
+      demo against an embedded server on 127.0.0.1: /hello, /hello again (pooled),
+      /redirect and /chunked.
 
       options:
-        -k, --insecure  ignore every certificate problem (all SECURITY_FLAGS)
-        -h, --help      print this help
+        -X, --request METHOD  the method (default GET, or POST with -d)
+        -H, --header 'N: v'   add a request header (repeatable)
+        -d, --data DATA       send DATA as the body; -d @FILE sends the file's bytes
+        -o, --output FILE     save the body to FILE (otherwise it is counted, discarded)
+        -k, --insecure        ignore every certificate problem (all SECURITY_FLAGS)
+        --flags LIST          the notifications to print, comma-separated: statuses
+                              (RESOLVING_NAME), flag names (SEND_REQUEST, HANDLES,
+                              ALL_COMPLETIONS) or hex masks (0x30); default all
+        --json                print events as JSON lines, and a summary line per request
+        --progress            draw the download's progress on stderr even if it is not
+                              a terminal (never with --json)
+        -h, --help            print this help
 
+      -X, -H, -d and -o need a URL.
       exit status: 0 success, 1 request error, 2 usage error""";
 
   private Tracer() {}
@@ -56,30 +72,42 @@ public final class Tracer {
   public static void main(String[] args) {
     // No SLF4J provider on a bare class path: skip SLF4J's "defaulting to no-operation" notice.
     System.getProperties().putIfAbsent("slf4j.internal.verbosity", "ERROR");
-    System.exit(run(args, System.out));
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the tracer, printing to {@code out} and drawing progress on {@code System.err}.
+   *
+   * @see #run(String[], PrintStream, PrintStream)
+   */
+  public static int run(String[] args, PrintStream out) {
+    return run(args, out, System.err);
   }
 
   /**
    * Runs the tracer, printing to {@code out}, and returns its exit status. Blank arguments are
-   * ignored and arguments holding spaces are split, so a build tool's empty or quoted argument
-   * property works.
+   * ignored and a single argument holding spaces is split into words (quotes group them), so a
+   * build tool's empty or quoted argument property works.
    *
-   * @param args at most one URL, or {@code -h}/{@code --help}
+   * @param args options and at most one URL (see {@code -h})
    * @param out where the trace goes
+   * @param err where the download's progress is drawn: if {@code System.console()} is not null or
+   *     with {@code --progress}, never with {@code --json}
    * @return {@link #OK}, {@link #REQUEST_FAILED} or {@link #USAGE}
    */
-  public static int run(String[] args, PrintStream out) {
-    List<String> words = words(args);
-    if (words.contains("-h") || words.contains("--help")) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (Options.UsageException e) {
+      return usage(out, e.getMessage());
+    }
+    if (options.help()) {
       out.println(HELP);
       return OK;
     }
-    boolean insecure = words.remove("-k") | words.remove("--insecure");
-    if (words.size() > 1 || (words.size() == 1 && words.get(0).startsWith("-"))) {
-      return usage(out, "expected at most one URL, got: " + String.join(" ", words));
-    }
     try {
-      return words.isEmpty() ? demo(out) : fetch(words.get(0), insecure, out);
+      return options.url() == null ? demo(options, out, err) : fetch(options, out, err);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       out.println("error: interrupted");
@@ -87,7 +115,9 @@ public final class Tracer {
     }
   }
 
-  private static int fetch(String url, boolean insecure, PrintStream out) throws InterruptedException {
+  private static int fetch(Options options, PrintStream out, PrintStream err)
+      throws InterruptedException {
+    String url = options.url();
     URI uri;
     try {
       uri = new URI(url);
@@ -104,11 +134,16 @@ public final class Tracer {
     if (uri.getRawQuery() != null) {
       path += "?" + uri.getRawQuery();
     }
-    out.println("telltale: GET " + url);
-    return trace(uri.getHost(), port, secure, insecure, List.of(new Step(path, null)), out);
+    if (!options.json()) {
+      out.println("telltale: " + options.method() + " " + url);
+    }
+    RequestTrace.Step step = new RequestTrace.Step(options.method(), path, options.headers(),
+        options.body(), options.output(), null);
+    return trace(uri.getHost(), port, secure, options, List.of(step), out, err);
   }
 
-  private static int demo(PrintStream out) throws InterruptedException {
+  private static int demo(Options options, PrintStream out, PrintStream err)
+      throws InterruptedException {
     EmbeddedServer server;
     try {
       server = EmbeddedServer.start();
@@ -117,50 +152,60 @@ public final class Tracer {
       return REQUEST_FAILED;
     }
     try (server) {
-      out.println("telltale demo: embedded server at http://" + server.host() + ":" + server.port());
-      return trace(server.host(), server.port(), false, false, List.of(
-          new Step("/hello", "a new connection: resolve, connect, send, receive, read"),
-          new Step("/hello", "the same again: the pooled connection is reused, no connect events"),
-          new Step("/redirect", "302 to /hello: REDIRECT, then one more internal cycle"),
-          new Step("/chunked", "a chunked body read to its end")), out);
+      if (!options.json()) {
+        out.println("telltale demo: embedded server at http://" + server.host() + ":"
+            + server.port());
+      }
+      return trace(server.host(), server.port(), false, options, List.of(
+          RequestTrace.Step.get("/hello", "a new connection: resolve, connect, send, receive, read"),
+          RequestTrace.Step.get("/hello",
+              "the same again: the pooled connection is reused, no connect events"),
+          RequestTrace.Step.get("/redirect", "302 to /hello: REDIRECT, then one more internal cycle"),
+          RequestTrace.Step.get("/chunked", "a chunked body read to its end")), out, err);
     }
   }
-
-  /** One request of a trace, with what it shows (null: nothing to say). */
-  private record Step(String path, String note) {}
 
   /**
    * Runs the steps one after the other in one session and one connect handle, then closes both
    * and waits for the session's HANDLE_CLOSING (and its I/O threads). Stops at the first failure.
    */
-  private static int trace(String host, int port, boolean secure, boolean insecure, List<Step> steps,
-      PrintStream out) throws InterruptedException {
-    EventPrinter printer = new EventPrinter(out, Clock.nanoTime());
+  private static int trace(String host, int port, boolean secure, Options options,
+      List<RequestTrace.Step> steps, PrintStream out, PrintStream err) throws InterruptedException {
+    boolean json = options.json();
+    EventPrinter printer = new EventPrinter(out, Clock.nanoTime(), json, options.flags());
+    boolean progress = !json && (options.progress() || System.console() != null);
+    RequestTrace runner = new RequestTrace(printer, out, progress ? err : null, json);
     Session session = Session.open();
-    session.setStatusCallback(printer, NotificationFlags.ALL_NOTIFICATIONS);
-    if (insecure) {
+    session.setStatusCallback(printer, printer.callbackFlags());
+    if (options.insecure()) {
       session.setOption(Option.SECURITY_FLAGS, EnumSet.allOf(SecurityFlag.class));
     }
     int status = OK;
     try {
       Connect connect = session.connect(host, port);
       try {
-        for (Step step : steps) {
-          out.println();
-          out.println("> GET " + step.path() + (step.note() == null ? "" : "  # " + step.note()));
-          status = RequestTrace.run(connect, step.path(), secure, printer, out);
+        for (RequestTrace.Step step : steps) {
+          if (!json) {
+            out.println();
+            out.println("> " + step.method() + " " + step.path()
+                + (step.note() == null ? "" : "  # " + step.note()));
+          }
+          status = runner.run(connect, step, secure);
           if (status != OK) {
             break;
           }
         }
       } finally {
-        out.println();
+        if (!json) {
+          out.println();
+        }
         connect.close();
       }
     } finally {
       session.close();
       printer.awaitClosing(session);
       session.awaitTermination(Duration.ofSeconds(10));
+      runner.printSummaries(); // --json: after every event, the last lines
     }
     return status;
   }
@@ -169,18 +214,5 @@ public final class Tracer {
     out.println("telltale: " + problem);
     out.println(HELP);
     return USAGE;
-  }
-
-  /** The arguments split at whitespace, blanks dropped. */
-  private static List<String> words(String[] args) {
-    List<String> words = new ArrayList<>();
-    for (String arg : args) {
-      for (String word : arg.trim().split("\\s+")) {
-        if (!word.isEmpty()) {
-          words.add(word);
-        }
-      }
-    }
-    return words;
   }
 }

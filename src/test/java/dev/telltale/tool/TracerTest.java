@@ -90,26 +90,50 @@ class TracerTest {
     assertTrue(first.contains("RESOLVING_NAME 127.0.0.1\n"), first);
     assertTrue(first.contains("HTTP/1.1 200 OK\n"), first);
     assertTrue(first.contains("READ_COMPLETE 0\n"), first);
-    assertTrue(hasLine(first, "  resolve +\\d+\\.\\d\\d ms"), first);
-    assertTrue(hasLine(first, "  connect +\\d+\\.\\d\\d ms"), first);
-    assertTrue(hasLine(first, "  first byte +\\d+\\.\\d\\d ms"), first);
-    assertTrue(hasLine(first, "  total +\\d+\\.\\d\\d ms"), first);
+    assertTrue(hasLine(first, phase("resolve")), first);
+    assertTrue(hasLine(first, phase("connect")), first);
+    assertTrue(hasLine(first, phase("send")), first);
+    assertTrue(hasLine(first, phase("wait")), first);
+    assertTrue(hasLine(first, "  first byte {43} *\\d+\\.\\d\\d ms"), first);
+    assertTrue(hasLine(first, "  total {48} *\\d+\\.\\d\\d ms"), first);
+    assertFalse(first.contains("  tls "), "no TLS phase over http: " + first);
+    assertTrue(hasLine(first, "  bytes      72 sent, \\d+ received"), first);
     int helloLength = EmbeddedServer.HELLO.length();
-    assertTrue(hasLine(first, "  received +" + helloLength + " bytes of body, \\d+ bytes of response heads"),
-        first);
+    assertTrue(hasLine(first, "  body       " + helloLength + " bytes, discarded"), first);
+    // the waterfall comes after the last read, before the request's HANDLE_CLOSING
+    assertTrue(first.indexOf("READ_COMPLETE 0\n") < first.indexOf("\ntimings:\n"), first);
+    assertTrue(first.indexOf("\ntimings:\n") < first.indexOf("HANDLE_CLOSING REQUEST"), first);
 
     String pooled = sections[2];
     assertFalse(pooled.contains("CONNECTING_TO_SERVER"), pooled);
-    assertTrue(hasLine(pooled, "  resolve +- +\\(pooled connection\\)"), pooled);
-    assertTrue(hasLine(pooled, "  connect +- +\\(pooled connection\\)"), pooled);
+    assertFalse(pooled.contains("  resolve "), "no resolve phase when pooled: " + pooled);
+    assertFalse(pooled.contains("  connect "), "no connect phase when pooled: " + pooled);
+    assertTrue(hasLine(pooled, "  total .* ms  \\(pooled connection\\)"), pooled);
 
     String redirect = sections[3];
     assertTrue(redirect.contains("REDIRECT http://127.0.0.1:"), redirect);
-    assertTrue(hasLine(redirect, "  total +\\d+\\.\\d\\d ms  \\(1 redirect\\)"), redirect);
+    assertTrue(hasLine(redirect, "  total .* ms  \\(1 redirect, pooled connection\\)"), redirect);
 
     String chunked = sections[4];
     assertTrue(chunked.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked\n"), chunked);
-    assertTrue(hasLine(chunked, "  received +39 bytes of body, .*"), chunked);
+    assertTrue(hasLine(chunked, "  body       39 bytes, discarded"), chunked);
+  }
+
+  @Test
+  void demoInJsonIsEventsThenFourSummaries() {
+    assertEquals(Tracer.OK, Tracer.run(new String[] {"--json"}, out), this::output);
+    String[] lines = output().split("\n");
+    List<String> paths = new ArrayList<>();
+    for (String line : lines) {
+      Object summary = MiniJson.object(line).get("summary");
+      if (summary != null) {
+        paths.add((String) ((java.util.Map<?, ?>) summary).get("path"));
+      }
+    }
+    assertEquals(List.of("/hello", "/hello", "/redirect", "/chunked"), paths);
+    assertTrue(lines[lines.length - 5].contains("\"status\":\"HANDLE_CLOSING\""), output());
+    assertTrue(lines[lines.length - 1].contains("\"redirects\":0"), output());
+    assertTrue(lines[lines.length - 2].contains("\"redirects\":1"), output());
   }
 
   @Test
@@ -138,7 +162,7 @@ class TracerTest {
           "https://127.0.0.1:" + server.getPort() + "/"}, out), this::output);
     }
     assertTrue(output().contains("\ntls: TLSv1."), output());
-    assertTrue(Pattern.compile("\n  tls +\\d+\\.\\d\\d ms\n").matcher(output()).find(), output());
+    assertTrue(hasLine(output(), phase("tls")), output());
     assertTrue(output().contains("request  CONNECTED_TO_SERVER"), output());
   }
 
@@ -160,22 +184,22 @@ class TracerTest {
   void malformedUrlPrintsUsage() {
     assertEquals(Tracer.USAGE, Tracer.run(new String[] {"http://[oops"}, out));
     assertTrue(output().startsWith("telltale: malformed URL: "), output());
-    assertTrue(output().contains("usage: telltale [-k] [URL]"), output());
+    assertTrue(output().contains("usage: telltale [options] [URL]"), output());
   }
 
   @Test
   void notAnHttpUrlPrintsUsage() {
     assertEquals(Tracer.USAGE, Tracer.run(new String[] {"ftp://example.com/"}, out));
-    assertTrue(output().contains("usage: telltale [-k] [URL]"), output());
+    assertTrue(output().contains("usage: telltale [options] [URL]"), output());
   }
 
   @Test
   void helpExitsWithZero() {
     assertEquals(Tracer.OK, Tracer.run(new String[] {"--help"}, out));
-    assertTrue(output().startsWith("usage: telltale [-k] [URL]"), output());
+    assertTrue(output().startsWith("usage: telltale [options] [URL]"), output());
     bytes.reset();
     assertEquals(Tracer.OK, Tracer.run(new String[] {"-h"}, out));
-    assertTrue(output().startsWith("usage: telltale [-k] [URL]"), output());
+    assertTrue(output().startsWith("usage: telltale [options] [URL]"), output());
   }
 
   private static String pooledRequest() {
@@ -209,6 +233,11 @@ class TracerTest {
       }
     }
     return String.join("\n", lines) + "\n";
+  }
+
+  /** A phase line of the waterfall: name, a 40-column bar, milliseconds. */
+  private static String phase(String name) {
+    return "  " + name + " +\\|[ #]{40}\\| *\\d+\\.\\d\\d ms";
   }
 
   private static boolean hasLine(String text, String regex) {
