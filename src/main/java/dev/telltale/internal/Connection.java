@@ -109,6 +109,20 @@ public final class Connection implements IoHandler {
     user = newUser;
   }
 
+  /**
+   * Lets go of this loop's registration, on this loop, before another loop takes the connection
+   * over: from then on this loop cannot dispatch its readiness to the new owner.
+   */
+  void detach() {
+    assert loop == null || loop.inLoop();
+    if (key != null) {
+      key.cancel();
+      key = null;
+    }
+    user = null;
+    interest = 0;
+  }
+
   void setUser(User newUser) {
     user = newUser;
   }
@@ -176,7 +190,7 @@ public final class Connection implements IoHandler {
 
   @Override
   public void onReady(SelectionKey readyKey, int readyOps) {
-    if (user != null && !closed) {
+    if (readyKey == key && user != null && !closed) {
       user.onReady(this, readyOps);
     }
   }

@@ -63,7 +63,7 @@ final class ConnectionAcquirer
     ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this);
     if (lease instanceof ConnectionPool.Reuse reuse) {
       timing.notQueued();
-      deliver(reuse.connection(), true);
+      takeOver(reuse.connection());
     } else if (lease instanceof ConnectionPool.Create) {
       timing.notQueued();
       open();
@@ -108,9 +108,39 @@ final class ConnectionAcquirer
       } else if (idle == null) {
         open();
       } else {
-        deliver(idle, true);
+        takeOver(idle);
       }
     });
+  }
+
+  /**
+   * Takes a pooled connection over. One on another loop is first detached there (that loop may
+   * still be dispatching its readiness), then handed to this loop.
+   */
+  private void takeOver(Connection connection) {
+    EventLoop from = connection.loop();
+    if (from == loop) {
+      deliver(connection, true);
+      return;
+    }
+    from.execute(() -> {
+      connection.detach();
+      loop.execute(() -> arrive(connection));
+    });
+  }
+
+  private void arrive(Connection connection) {
+    if (active) {
+      deliver(connection, true);
+      return;
+    }
+    try {
+      connection.bindTo(loop, null); // not wanted any more: back to the pool, from this loop
+      pool.release(connection);
+    } catch (java.io.IOException e) {
+      connection.close();
+      pool.forget(connection);
+    }
   }
 
   private void open() {

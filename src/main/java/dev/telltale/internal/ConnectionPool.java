@@ -104,7 +104,7 @@ public final class ConnectionPool {
     // another loop may take it at any moment.
     connection.releaseBufferIfEmpty();
     connection.setUser((c, readyOps) -> {
-      if (!c.probeIdle()) {
+      if (isIdle(c) && !c.probeIdle()) {
         evict(c); // closed by the server, or bytes nobody asked for
       }
     });
@@ -131,6 +131,11 @@ public final class ConnectionPool {
       return;
     }
     watchIdle(connection);
+  }
+
+  private synchronized boolean isIdle(Connection connection) {
+    Route route = routes.get(connection.origin());
+    return route != null && route.idle.contains(connection);
   }
 
   private void watchIdle(Connection connection) {
