@@ -269,6 +269,15 @@ public final class Request implements Handle {
     return exchange.timings();
   }
 
+  /**
+   * Which connection serves this request (from SENDING_REQUEST on; after a redirect, the last
+   * hop's), or empty before one was assigned: id, both addresses, reused or new, TLS protocol.
+   */
+  public Optional<ConnectionInfo> connectionInfo() {
+    core.checkOpen();
+    return Optional.ofNullable(exchange.connectionInfo());
+  }
+
   /** Whether the last exchange was served by a connection taken from the pool. */
   public boolean isConnectionReused() {
     return exchange.reusedConnection();

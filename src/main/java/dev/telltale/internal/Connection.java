@@ -30,6 +30,7 @@ public final class Connection implements IoHandler {
   private final Origin origin;
   private Transport transport;
   private final InetSocketAddress remote;
+  private volatile InetSocketAddress local;
   private EventLoop loop;
   private SelectionKey key;
   private ByteBuffer in;
@@ -54,6 +55,20 @@ public final class Connection implements IoHandler {
 
   public InetSocketAddress remoteAddress() {
     return remote;
+  }
+
+  /** This side's address, read once from the socket (it does not change), null if unknown. */
+  public InetSocketAddress localAddress() {
+    InetSocketAddress known = local;
+    if (known == null && !closed) {
+      try {
+        known = (InetSocketAddress) transport.channel().getLocalAddress();
+        local = known;
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+    return known;
   }
 
   public EventLoop loop() {

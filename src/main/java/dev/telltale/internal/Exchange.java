@@ -1,6 +1,6 @@
 package dev.telltale.internal;
 
-import dev.telltale.AsyncApi;
+import dev.telltale.ConnectionInfo;
 import dev.telltale.CallbackStatus;
 import dev.telltale.ErrorCode;
 import dev.telltale.HttpException;
@@ -90,6 +90,20 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   public EventLoop loop() {
     return loop;
+  }
+
+  private volatile Connection servedBy;
+  private volatile boolean servedReused;
+
+  /** The connection serving (or that last served) this request, or null; from any thread. */
+  public ConnectionInfo connectionInfo() {
+    Connection c = servedBy;
+    if (c == null) {
+      return null;
+    }
+    boolean reused = servedReused;
+    String protocol = c.transport() instanceof TlsTransport tls ? tls.engine().getSession().getProtocol() : null;
+    return new ConnectionInfo(c.id(), c.localAddress(), c.remoteAddress(), reused, protocol);
   }
 
   /** The TLS parameters of the connection in use, once known (read from any thread). */
@@ -269,6 +283,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
     conn = connection;
     reusedConnection = reused;
+    servedReused = reused;
+    connection.localAddress(); // read while the socket is open: it stays known after close
+    servedBy = connection; // volatile: publishes the connection for connectionInfo()
     securityInfo = connection.transport() instanceof TlsTransport tls ? tls.info() : null;
     responseBytesSeen = false;
     connection.countExchange();

@@ -58,6 +58,7 @@ class HttpsSmokeTest {
     Request request = connect.openRequest("GET", "/", OpenRequestFlag.SECURE);
     request.sendRequest().get(20, TimeUnit.SECONDS);
     assertTrue(request.securityInfo().isPresent());
+    assertTrue(request.connectionInfo().orElseThrow().tlsProtocol().startsWith("TLSv"));
     assertEquals(200, request.receiveResponse().get(20, TimeUnit.SECONDS).statusCode());
     ByteBuffer buffer = ByteBuffer.allocate(64);
     assertEquals(6, request.readData(buffer).get(20, TimeUnit.SECONDS));
