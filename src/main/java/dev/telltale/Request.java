@@ -143,7 +143,8 @@ public final class Request implements Handle {
     long total = totalLength == 0 ? given : totalLength;
     Origin origin = new Origin(secure, connect.host(),
         connect.port() == 0 ? (secure ? 443 : 80) : connect.port())
-        .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)));
+        .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
+        .withProtocols(core.session().secureProtocols());
     Op op = new Op(AsyncApi.SEND_REQUEST);
     RequestMessage message = new RequestMessage(method, path, origin, all);
     exchange.loop().execute(() -> exchange.send(op, message, body, total));
@@ -252,9 +253,11 @@ public final class Request implements Handle {
 
   /**
    * What TLS negotiated for this request's connection: empty for plain http, or before the
-   * connection is established (available from SENDREQUEST_COMPLETE on).
+   * connection is established (available from SENDREQUEST_COMPLETE on). Like every call, it
+   * throws {@link HandleException} (INVALID_HANDLE) once the handle is closed: read it before.
    */
   public Optional<SecurityInfo> securityInfo() {
+    core.checkOpen();
     return Optional.ofNullable(exchange.securityInfo);
   }
 
@@ -262,7 +265,8 @@ public final class Request implements Handle {
    * Where this request's time went: resolve, connect, TLS, send, wait, download and total, bytes
    * each way, redirects and whether the connection was reused. Final once the body is complete
    * (or the request failed); before that, the figures so far. Read it before closing the handle,
-   * for instance in the callback of the last READ_COMPLETE.
+   * for instance in the callback of the last READ_COMPLETE: like every call, it throws
+   * {@link HandleException} (INVALID_HANDLE) once the handle is closed.
    */
   public RequestTimings timings() {
     core.checkOpen();
@@ -272,6 +276,7 @@ public final class Request implements Handle {
   /**
    * Which connection serves this request (from SENDING_REQUEST on; after a redirect, the last
    * hop's), or empty before one was assigned: id, both addresses, reused or new, TLS protocol.
+   * Throws {@link HandleException} (INVALID_HANDLE) once the handle is closed: read it before.
    */
   public Optional<ConnectionInfo> connectionInfo() {
     core.checkOpen();

@@ -245,8 +245,17 @@ public final class Session implements Handle {
       return this;
     }
 
-    /** Opens the session. */
+    /**
+     * Opens the session.
+     *
+     * @throws IllegalArgumentException if both an SSLContext and a trust or key manager were given
+     *     (the context already holds its own; say one or the other)
+     */
     public Session build() {
+      if (sslContext != null && (trustManager != null || keyManager != null)) {
+        throw new IllegalArgumentException("give either sslContext(...) or trustManager(...)/"
+            + "keyManager(...), not both: an SSLContext already holds its trust and key managers");
+      }
       return new Session(this);
     }
   }

@@ -206,7 +206,7 @@ final class ConnectionAcquirer
     TlsTransport tls;
     try {
       SSLEngine engine = core.session().tls().newEngine(origin.host(), origin.port(),
-          dev.telltale.SecurityFlag.fromMask(origin.securityFlags()), core.session().secureProtocols());
+          dev.telltale.SecurityFlag.fromMask(origin.securityFlags()), origin.protocols());
       tls = new TlsTransport((TcpTransport) connection.transport(), engine);
     } catch (SSLException | RuntimeException e) {
       handshakeFailed(connection, e);

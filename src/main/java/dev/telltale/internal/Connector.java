@@ -134,7 +134,7 @@ final class Connector {
           loop.register(channel, SelectionKey.OP_CONNECT, (key, ops) -> finishConnect(key, address));
       if (!Timeouts.isInfinite(connectTimeout)) {
         deadline = loop.schedule(connectTimeout.toNanos(), () -> attemptFailed(new HttpException(
-            ErrorCode.TIMEOUT, "connecting to " + address + " took longer than " + connectTimeout)));
+            ErrorCode.TIMEOUT, "connecting to " + text(address) + " took longer than " + connectTimeout)));
       }
     } catch (IOException e) {
       attemptFailed(connectError(address, e));
@@ -153,7 +153,13 @@ final class Connector {
 
   private static HttpException connectError(InetSocketAddress address, IOException e) {
     String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
-    return new HttpException(ErrorCode.CANNOT_CONNECT, "cannot connect to " + address + ": " + why, e);
+    return new HttpException(ErrorCode.CANNOT_CONNECT, "cannot connect to " + text(address) + ": " + why, e);
+  }
+
+  /** {@code 127.0.0.1:80}, without the slash {@link InetSocketAddress#toString()} puts first. */
+  static String text(InetSocketAddress address) {
+    String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
   private void onConnected(InetSocketAddress address) {

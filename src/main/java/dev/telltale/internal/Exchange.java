@@ -8,6 +8,7 @@ import dev.telltale.RequestTimings;
 import dev.telltale.internal.util.Clock;
 import dev.telltale.Option;
 import dev.telltale.ResponseHeaders;
+import dev.telltale.SecurityFlag;
 import dev.telltale.StatusEvent;
 import dev.telltale.Timeouts;
 import dev.telltale.internal.http1.BodyDecoder;
@@ -117,6 +118,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   /** sendRequest: {@code totalLength} -1 means chunked upload. */
   public void send(Op op, RequestMessage request, ByteBuffer optional, long total) {
     if (phase == Phase.CLOSED) {
+      cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
     if (!(phase == Phase.IDLE || phase == Phase.COMPLETE || phase == Phase.FAILED || phase == Phase.BODY)
@@ -147,6 +149,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   /** writeData. */
   public void write(Op op, ByteBuffer src) {
     if (phase == Phase.CLOSED) {
+      cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
     if (phase != Phase.BODY_OPEN || writeOp != null) {
@@ -175,6 +178,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   /** receiveResponse. */
   public void receive(Op op) {
     if (phase == Phase.CLOSED) {
+      cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
     if (receiveOp != null || headers != null || phase == Phase.IDLE || phase == Phase.FAILED
@@ -206,6 +210,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   /** queryDataAvailable ({@code dst} null) or readData. */
   public void data(Op op, ByteBuffer dst) {
     if (phase == Phase.CLOSED) {
+      cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
     if (dataOp != null || !(phase == Phase.BODY || phase == Phase.COMPLETE) || headers == null) {
@@ -469,7 +474,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     redirectsFollowed++;
     timing.redirected();
     discardRedirectBody();
-    message = message.redirected(follow.method(), follow.origin(), follow.target(), follow.dropBody());
+    // the new origin keeps this request's TLS settings, also when the redirect goes http -> https
+    Origin next = follow.origin()
+        .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
+        .withProtocols(session.secureProtocols());
+    message = message.redirected(follow.method(), next, follow.target(), follow.dropBody());
     if (follow.dropBody()) {
       body = RequestBody.none();
     }
@@ -663,6 +672,15 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   private void fail(Op op, HttpException error) {
     op.fail(events, error);
+  }
+
+  /**
+   * An operation that reached the loop after the handle closed: its future fails, silently, since
+   * no notification may follow HANDLE_CLOSING.
+   */
+  private static void cancelledByClose(Op op) {
+    op.future().completeExceptionally(
+        new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed"));
   }
 
   private void stateError(Op op, String why) {

@@ -1,20 +1,33 @@
 package dev.telltale.internal;
 
+import java.util.Set;
+
 /**
- * Where a connection goes: scheme, host and port, plus the certificate checks a secure request
- * relaxed ({@code SecurityFlag} mask). The pool's key: a connection is reused only by a request
- * with the same origin and the same security settings, so a request that ignores certificate
- * errors never shares a connection with one that does not.
+ * Where a connection goes: scheme, host and port, plus for https the certificate checks the
+ * request relaxed ({@code SecurityFlag} mask) and the TLS versions allowed. The pool's key: a
+ * connection is reused only by a request with the same origin and the same security settings, so
+ * a request that ignores certificate errors never shares a connection with one that does not, and
+ * narrowing SECURE_PROTOCOLS is never bypassed by a connection negotiated before.
  */
-public record Origin(boolean secure, String host, int port, int securityFlags) {
-  /** An origin with no relaxed checks. */
+public record Origin(boolean secure, String host, int port, int securityFlags, Set<String> protocols) {
+  /** An origin with no relaxed checks and no TLS settings. */
   public Origin(boolean secure, String host, int port) {
-    this(secure, host, port, 0);
+    this(secure, host, port, 0, Set.of());
+  }
+
+  /** Copies the protocol set, so the key cannot change under the pool. */
+  public Origin {
+    protocols = Set.copyOf(protocols);
   }
 
   /** The same place with {@code mask} as its relaxed checks (always 0 for plain http). */
   public Origin withSecurityFlags(int mask) {
-    return new Origin(secure, host, port, secure ? mask : 0);
+    return new Origin(secure, host, port, secure ? mask : 0, protocols);
+  }
+
+  /** The same place with {@code allowed} TLS versions (always none for plain http). */
+  public Origin withProtocols(Set<String> allowed) {
+    return new Origin(secure, host, port, securityFlags, secure ? allowed : Set.of());
   }
 
   /** Scheme, host and port alone, for deciding whether credentials may follow a redirect. */

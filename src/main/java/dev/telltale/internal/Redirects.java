@@ -75,6 +75,6 @@ final class Redirects {
     String path = resolved.getRawPath() == null || resolved.getRawPath().isEmpty() ? "/" : resolved.getRawPath();
     String target = resolved.getRawQuery() == null ? path : path + "?" + resolved.getRawQuery();
     return new Follow(resolved,
-        new Origin(secure, host, port).withSecurityFlags(message.origin.securityFlags()), target, toGet ? "GET" : method, toGet);
+        new Origin(secure, host, port), target, toGet ? "GET" : method, toGet);
   }
 }

@@ -65,7 +65,8 @@ public final class SessionCore {
     return tls;
   }
 
-  Set<String> secureProtocols() {
+  /** The TLS versions the session allows now (for the pool key and new engines). */
+  public Set<String> secureProtocols() {
     return sessionHandle.value(dev.telltale.Option.SECURE_PROTOCOLS);
   }
 
