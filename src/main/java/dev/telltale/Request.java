@@ -337,7 +337,9 @@ public final class Request implements Handle {
   @Override
   public void close() {
     if (core.markClosed()) {
-      exchange.loop().execute(exchange::close);
+      // Always queued, even on the loop: closing from inside this request's own callback must
+      // not tear the exchange down in the middle of the step that emitted the notification.
+      exchange.loop().submit(exchange::close);
     }
   }
 

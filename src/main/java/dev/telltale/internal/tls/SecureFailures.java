@@ -37,7 +37,9 @@ public final class SecureFailures {
 
   private static Set<SecureFailureFlag> flagsFromJdk(Throwable failure, String text) {
     Set<SecureFailureFlag> flags = EnumSet.noneOf(SecureFailureFlag.class);
+    boolean certificateProblem = false;
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      certificateProblem |= t instanceof java.security.cert.CertificateException;
       if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
         flags.add(SecureFailureFlag.CERT_DATE_INVALID);
       }
@@ -65,7 +67,9 @@ public final class SecureFailures {
       flags.add(SecureFailureFlag.CERT_WRONG_USAGE);
     }
     if (flags.isEmpty()) {
-      boolean certificate = text.contains("certificate") && !text.contains("alert");
+      // a trust manager's CertificateException says "certificate problem" by its type; the text is
+      // only a fallback for exceptions that carry no typed cause
+      boolean certificate = certificateProblem || (text.contains("certificate") && !text.contains("alert"));
       flags.add(certificate ? SecureFailureFlag.INVALID_CERT : SecureFailureFlag.SECURITY_CHANNEL_ERROR);
     }
     return flags;
