@@ -123,4 +123,75 @@ class ChaosReentrancyTest {
           outcome + " / " + servedForClosedRequest + " requests on the wire for the closed one");
     }
   }
+
+  /** Reads the whole body by the usual recursion: readData, then thenCompose the next readData. */
+  private static CompletableFuture<Integer> readAll(Request request, ByteBuffer buffer, int total) {
+    buffer.clear();
+    return request.readData(buffer).thenCompose(n -> n == 0
+        ? CompletableFuture.completedFuture(total)
+        : readAll(request, buffer, total + n));
+  }
+
+  @Test
+  @Timeout(60)
+  void readChainStartedInAnotherHandlesCallbackKeepsItsStackFlatAndTheHandleAlive()
+      throws Exception {
+    // Rule 9. Request A's body (60 000 bytes, sent with the head) is buffered. Inside request B's
+    // callback (same loop), A's read chain starts with a 1-byte buffer. A's dispatcher is idle, so
+    // Request.readData runs Exchange.data inline (EventLoop.execute), the completion is delivered
+    // inline (CallbackDispatcher.post -> drainIfOwner -> drainLoop) and readData returns an
+    // already-completed future: thenCompose runs the next step at once, one stack level per byte,
+    // until StackOverflowError. The Error escapes CallbackDispatcher.drainLoop (it is thrown again
+    // by the log call in invoke's catch), which never resets `runner` / `draining`: A's dispatcher
+    // delivers nothing ever again, so A's HANDLE_CLOSING, the connect's and the session's never
+    // come and the I/O thread never ends.
+    try (LogWatch log = new LogWatch(); ChaosServer server = ChaosServer.plain()) {
+      AtomicReference<Request> trigger = new AtomicReference<>();
+      AtomicReference<Request> reader = new AtomicReference<>();
+      CompletableFuture<Integer> chain = new CompletableFuture<>();
+      RecordingCallback rec = RecordingCallback.builder().forwardTo((h, c, e) -> {
+        if (h == trigger.get() && e.status() == CallbackStatus.SENDING_REQUEST) {
+          try {
+            readAll(reader.get(), ByteBuffer.allocate(1), 0).whenComplete((n, x) -> {
+              if (x != null) {
+                chain.completeExceptionally(x);
+              } else {
+                chain.complete(n);
+              }
+            });
+          } catch (Throwable t) {
+            chain.completeExceptionally(t);
+          }
+        }
+      }).build();
+      Session session = Session.builder().ioThreads(1).build();
+      session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
+      Connect connect = session.connect("127.0.0.1", server.port());
+      Request a = connect.openRequest("GET", "/x?id=3&len=60000");
+      reader.set(a);
+      a.sendRequest().thenCompose(v -> a.receiveResponse()).get(20, TimeUnit.SECONDS);
+      Request b = connect.openRequest("GET", "/x?id=4&len=10");
+      trigger.set(b);
+      b.sendRequest();
+      String result;
+      try {
+        result = "read " + chain.get(20, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        result = "failed: " + e.getCause();
+      }
+      a.close();
+      b.close();
+      connect.close();
+      session.close();
+      String closing;
+      try {
+        rec.awaitClosing(session, java.time.Duration.ofSeconds(10));
+        closing = "session closed";
+      } catch (AssertionError e) {
+        closing = "no session HANDLE_CLOSING (request A closing: "
+            + rec.lines().contains(rec.alias(a) + " HANDLE_CLOSING") + ")";
+      }
+      assertEquals("read 60000 / session closed", result + " / " + closing);
+    }
+  }
 }

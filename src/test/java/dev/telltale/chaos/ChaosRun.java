@@ -211,6 +211,11 @@ final class ChaosRun {
    */
   void run(String host, int port, List<Plan> plans, Duration limit, boolean closeParentsEarly)
       throws Exception {
+    run(host, port, plans, limit, closeParentsEarly, 40);
+  }
+
+  void run(String host, int port, List<Plan> plans, Duration limit, boolean closeParentsEarly,
+      int width) throws Exception {
     Connect connect = session.connect(host, port);
     List<CompletableFuture<Void>> ends = new ArrayList<>();
     for (Plan plan : plans) {
@@ -223,7 +228,11 @@ final class ChaosRun {
         request.setOption(Option.SECURITY_FLAGS, plan.securityFlags);
       }
       byHandle.put(request, plan);
-      ends.add(start(plan).handle((v, e) -> {
+      // At most `width` requests at once: each later one starts when an earlier one ended (on
+      // whichever thread that was), so connections are pooled and reused across the two loops.
+      CompletableFuture<Void> after = ends.size() < width ? CompletableFuture.completedFuture(null)
+          : ends.get(ends.size() - width);
+      ends.add(after.thenCompose(x -> start(plan)).handle((v, e) -> {
         settle(plan, e);
         return null;
       }));
@@ -288,18 +297,36 @@ final class ChaosRun {
 
   private CompletableFuture<Void> readAll(Plan plan, ByteBuffer buffer) {
     buffer.clear();
-    return plan.request.readData(buffer).thenCompose(n -> {
+    CompletableFuture<Integer> read = plan.request.readData(buffer);
+    if (Boolean.getBoolean("chaos.avoidKnown")) {
+      // Avoids the unbounded recursion ChaosReentrancyTest reproduces: consume futures that are
+      // already complete in a loop instead of through thenCompose.
+      while (read.isDone() && !read.isCompletedExceptionally()) {
+        int n = read.join();
+        if (n == 0) {
+          return CompletableFuture.completedFuture(null);
+        }
+        took(plan, buffer, n);
+        buffer.clear();
+        read = plan.request.readData(buffer);
+      }
+    }
+    return read.thenCompose(n -> {
       if (n == 0) {
         return CompletableFuture.completedFuture(null);
       }
-      int before = plan.received.size();
-      plan.received.write(buffer.array(), 0, n);
-      if (plan.closeAt == CloseAt.MID_BODY_ON_EXECUTOR && before < plan.closeAfterBytes
-          && plan.received.size() >= plan.closeAfterBytes) {
-        closers.execute(plan.request::close);
-      }
+      took(plan, buffer, n);
       return readAll(plan, buffer);
     });
+  }
+
+  private void took(Plan plan, ByteBuffer buffer, int n) {
+    int before = plan.received.size();
+    plan.received.write(buffer.array(), 0, n);
+    if (plan.closeAt == CloseAt.MID_BODY_ON_EXECUTOR && before < plan.closeAfterBytes
+        && plan.received.size() >= plan.closeAfterBytes) {
+      closers.execute(plan.request::close);
+    }
   }
 
   private static void settle(Plan plan, Throwable e) {
@@ -358,7 +385,7 @@ final class ChaosRun {
         if (plan.closeAt != CloseAt.NEVER && plan.error instanceof HttpException) {
           notes.add(line);
         } else {
-          problems.add(line + "\n" + linesOf(plan.alias, "      "));
+          problems.add(line + "\n" + stackOf(plan.error) + linesOf(plan.alias, "      "));
         }
       }
       if ("OK".equals(plan.outcome)
@@ -406,6 +433,18 @@ final class ChaosRun {
     return true;
   }
 
+  private static String stackOf(Throwable t) {
+    if (t == null || t instanceof HttpException) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    StackTraceElement[] frames = t.getStackTrace();
+    for (int i = 0; i < Math.min(60, frames.length); i++) {
+      out.append("        at ").append(frames[i]).append('\n');
+    }
+    return out.toString();
+  }
+
   String linesOf(String alias, String indent) {
     StringBuilder out = new StringBuilder();
     for (String line : recorder.lines()) {
@@ -414,6 +453,22 @@ final class ChaosRun {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * With {@code -Dchaos.avoidKnown=true}, the close points that hit the bugs reproduced by
+   * {@link ChaosReentrancyTest} become a close from a closer thread, to look for other bugs. Off by
+   * default: the runs keep exercising them.
+   */
+  static CloseAt avoidKnown(CloseAt at) {
+    if (!Boolean.getBoolean("chaos.avoidKnown")) {
+      return at;
+    }
+    return switch (at) {
+      case IN_CONNECTED_CALLBACK, IN_SENDING_CALLBACK, IN_RESPONSE_RECEIVED_CALLBACK,
+          IN_REDIRECT_CALLBACK -> CloseAt.AFTER_SEND_FUTURE_ON_EXECUTOR;
+      default -> at;
+    };
   }
 
   /** Seed for a run: -Dchaos.seed=N to replay, else fresh. */
