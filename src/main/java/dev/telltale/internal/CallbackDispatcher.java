@@ -168,12 +168,35 @@ public final class CallbackDispatcher {
   private void drainIfOwner() {
     boolean owner;
     synchronized (lock) {
-      owner = runner == Thread.currentThread() && !inCallback && !draining;
+      owner = runner == Thread.currentThread() && !inCallback && !draining && !deferredHere;
     }
-    if (owner) {
-      drainLoop();
+    if (!owner) {
+      return;
     }
+    Trampoline trampoline = TRAMPOLINE.get();
+    if (trampoline.depth > 0) {
+      // This thread is delivering for some handle already (a callback, or a future it completes):
+      // deliver this handle's notifications after that, not nested inside it. Otherwise a chain
+      // started in another handle's callback would recurse once per step (rule 9).
+      synchronized (lock) {
+        deferredHere = true;
+      }
+      trampoline.deferred.add(this);
+      return;
+    }
+    drainLoop();
   }
+
+  /** Per thread: how deep in deliveries it is, and the dispatchers waiting for it to unwind. */
+  private static final class Trampoline {
+    int depth;
+    final ArrayDeque<CallbackDispatcher> deferred = new ArrayDeque<>();
+  }
+
+  private static final ThreadLocal<Trampoline> TRAMPOLINE = ThreadLocal.withInitial(Trampoline::new);
+
+  // guarded by lock: this dispatcher is owned by a thread that will drain it once it unwinds
+  private boolean deferredHere;
 
   private boolean draining;
 
@@ -189,9 +212,47 @@ public final class CallbackDispatcher {
   }
 
   private void drainLoop() {
+    Trampoline trampoline = TRAMPOLINE.get();
+    trampoline.depth++;
+    try {
+      drainQueue();
+    } finally {
+      trampoline.depth--;
+      if (trampoline.depth == 0) {
+        CallbackDispatcher next;
+        while ((next = trampoline.deferred.poll()) != null) {
+          synchronized (next.lock) {
+            next.deferredHere = false;
+          }
+          next.drainLoop();
+        }
+      }
+    }
+  }
+
+  private void drainQueue() {
     synchronized (lock) {
       draining = true;
     }
+    boolean finished = false;
+    try {
+      drainItems();
+      finished = true;
+    } finally {
+      if (!finished) {
+        // an Error escaped (a StackOverflowError in user code, say): give the dispatcher up so
+        // that later notifications, HANDLE_CLOSING above all, still get delivered
+        synchronized (lock) {
+          draining = false;
+          inCallback = false;
+          runner = null;
+          lock.notifyAll();
+        }
+      }
+    }
+  }
+
+  private void drainItems() {
     while (true) {
       Object item;
       Runnable then;

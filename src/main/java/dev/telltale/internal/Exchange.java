@@ -271,6 +271,17 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   @Override
   public void onConnection(Connection connection, boolean reused) {
+    if (core.isClosed()) {
+      // closed inside a callback of this very step (close() is queued behind it): send nothing,
+      // and the clean connection goes back to the pool for the next request
+      try {
+        connection.bindTo(loop, null);
+        session.pool().release(connection);
+      } catch (IOException e) {
+        discard(connection);
+      }
+      return;
+    }
     useConnection(connection, reused);
   }
 
