@@ -64,7 +64,7 @@ class ChaosCloseTest {
       ChaosRun run = new ChaosRun(name, seed,
           () -> callbacks == null ? Session.builder() : Session.builder().callbackExecutor(callbacks));
       List<Plan> plans = plans(run.random(), REQUESTS, false, null);
-      run.run("127.0.0.1", server.port(), plans, Duration.ofSeconds(25), closeParentsEarly);
+      run.run("127.0.0.1", server.port(), plans, Duration.ofSeconds(20), closeParentsEarly);
       String summary = run.verify(plans, new ArrayList<>(), log);
       System.out.println(summary + " connections=" + server.connectionsAccepted()
           + " served=" + server.requestsServed());

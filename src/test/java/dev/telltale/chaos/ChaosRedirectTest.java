@@ -46,7 +46,7 @@ class ChaosRedirectTest {
         ChaosServer b = ChaosServer.plain()) {
       ChaosRun run = new ChaosRun(name, seed, Session::builder);
       List<Plan> plans = plans(run.random(), 200, b.port());
-      run.run("127.0.0.1", a.port(), plans, Duration.ofSeconds(25), closeParentsEarly);
+      run.run("127.0.0.1", a.port(), plans, Duration.ofSeconds(20), closeParentsEarly);
       System.out.println(run.verify(plans, new ArrayList<>(), log) + " served=" + a.requestsServed()
           + "+" + b.requestsServed() + " connections=" + a.connectionsAccepted() + "+"
           + b.connectionsAccepted());

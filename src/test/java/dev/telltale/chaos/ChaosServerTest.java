@@ -61,7 +61,7 @@ class ChaosServerTest {
     try (LogWatch log = new LogWatch(); ChaosServer server = ChaosServer.plain()) {
       ChaosRun run = new ChaosRun(name, seed, Session::builder);
       List<Plan> plans = plans(run.random(), 200, false, closePercent);
-      run.run("127.0.0.1", server.port(), plans, Duration.ofSeconds(25), false);
+      run.run("127.0.0.1", server.port(), plans, Duration.ofSeconds(20), false);
       System.out.println(run.verify(plans, new ArrayList<>(), log) + " connections="
           + server.connectionsAccepted() + " served=" + server.requestsServed());
     }

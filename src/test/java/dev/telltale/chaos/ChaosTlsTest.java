@@ -49,7 +49,7 @@ class ChaosTlsTest {
           () -> Session.builder().trustManager(CLIENT.trustManager()));
       List<Plan> plans = ChaosCloseTest.plans(run.random(), 160, true,
           i -> i % 2 == 0 ? STRICT : LENIENT);
-      run.run("127.0.0.1", server.port(), plans, Duration.ofSeconds(25), closeParentsEarly);
+      run.run("127.0.0.1", server.port(), plans, Duration.ofSeconds(20), closeParentsEarly);
       String summary = run.verify(plans, new ArrayList<>(), log);
       Map<String, Set<Set<SecurityFlag>>> flagsByConnection = new HashMap<>();
       for (Plan plan : plans) {
