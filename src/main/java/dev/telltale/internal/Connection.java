@@ -57,6 +57,13 @@ public final class Connection implements IoHandler {
     return remote;
   }
 
+  /** What {@link dev.telltale.Request#connectionInfo()} reports for a request it served. */
+  public dev.telltale.ConnectionInfo info(boolean reused) {
+    String protocol = transport instanceof dev.telltale.internal.tls.TlsTransport tls
+        ? tls.engine().getSession().getProtocol() : null;
+    return new dev.telltale.ConnectionInfo(id, localAddress(), remote, reused, protocol);
+  }
+
   /** This side's address, read once from the socket (it does not change), null if unknown. */
   public InetSocketAddress localAddress() {
     InetSocketAddress known = local;

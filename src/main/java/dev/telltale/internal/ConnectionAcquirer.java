@@ -138,8 +138,7 @@ final class ConnectionAcquirer
       connection.bindTo(loop, null); // not wanted any more: back to the pool, from this loop
       pool.release(connection);
     } catch (java.io.IOException e) {
-      connection.close();
-      pool.forget(connection);
+      pool.discard(connection);
     }
   }
 
@@ -188,8 +187,7 @@ final class ConnectionAcquirer
     timing.connected(Clock.nanoTime());
     pool.track(connection);
     if (!active) {
-      connection.close();
-      pool.forget(connection);
+      pool.discard(connection);
       return;
     }
     if (events.wants(CallbackStatus.CONNECTED_TO_SERVER)) {
@@ -220,8 +218,7 @@ final class ConnectionAcquirer
   public void handshakeDone(Connection connection) {
     timing.tlsDone(Clock.nanoTime());
     if (!active) {
-      connection.close();
-      pool.forget(connection);
+      pool.discard(connection);
       return;
     }
     deliver(connection, false);
@@ -229,8 +226,7 @@ final class ConnectionAcquirer
 
   @Override
   public void handshakeFailed(Connection connection, Exception failure) {
-    connection.close();
-    pool.forget(connection);
+    pool.discard(connection);
     if (!active) {
       return;
     }

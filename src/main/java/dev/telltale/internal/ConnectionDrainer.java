@@ -85,12 +85,9 @@ final class ConnectionDrainer implements Connection.User {
     done = true;
     cancelDeadline();
     if (connection.hasBuffered()) {
-      connection.close();
-      pool.forget(connection);
+      pool.discard(connection);
       return;
     }
-    connection.setUser(null);
-    connection.interest(0);
     pool.release(connection);
   }
 
@@ -100,8 +97,7 @@ final class ConnectionDrainer implements Connection.User {
     }
     done = true;
     cancelDeadline();
-    connection.close();
-    pool.forget(connection);
+    pool.discard(connection);
   }
 
   private void cancelDeadline() {

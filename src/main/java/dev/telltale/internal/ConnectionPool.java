@@ -122,8 +122,7 @@ public final class ConnectionPool {
       }
     }
     if (!keep) {
-      connection.close(); // the session ended, or the pool does not know this connection
-      forget(connection);
+      discard(connection); // the session ended, or the pool does not know this connection
       return;
     }
     if (next != null) {
@@ -161,6 +160,11 @@ public final class ConnectionPool {
       }
       evictions.remove(connection);
     }
+    discard(connection);
+  }
+
+  /** Closes a connection that will not be reused and stops counting it. Idempotent. */
+  public void discard(Connection connection) {
     connection.close();
     forget(connection);
   }

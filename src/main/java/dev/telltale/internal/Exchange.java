@@ -18,11 +18,7 @@ import dev.telltale.internal.http1.Http1ResponseParser;
 import dev.telltale.internal.http1.ProtocolViolation;
 import dev.telltale.internal.http1.ResponseHead;
 import dev.telltale.internal.loop.TimerSlot;
-import dev.telltale.internal.tls.EngineState;
-import dev.telltale.internal.tls.SecureFailures;
 import dev.telltale.internal.tls.TlsTransport;
-import dev.telltale.internal.tls.TlsTruncation;
-import javax.net.ssl.SSLException;
 import dev.telltale.internal.loop.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -102,9 +98,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (c == null) {
       return null;
     }
-    boolean reused = servedReused;
-    String protocol = c.transport() instanceof TlsTransport tls ? tls.engine().getSession().getProtocol() : null;
-    return new ConnectionInfo(c.id(), c.localAddress(), c.remoteAddress(), reused, protocol);
+    return c.info(servedReused);
   }
 
   /** The TLS parameters of the connection in use, once known (read from any thread). */
@@ -511,8 +505,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       return;
     }
     if (decoder.isComplete() && head.keepAlive() && !requestSaysClose && !c.hasBuffered()) {
-      c.setUser(null);
-      c.interest(0);
       session.pool().release(c);
     } else {
       discard(c);
@@ -554,22 +546,10 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       acquirer.replace(message.origin);
       return;
     }
-    failAll(connectionError(e, dead));
+    failAll(Errors.fromIo(e, dead, message.origin, session.tls()));
   }
 
-  /** A TLS alert on an established connection (a client certificate the server wanted, say)
-   * keeps its TLS meaning; anything else is CONNECTION_ERROR. */
-  private HttpException connectionError(IOException e, Connection c) {
-    if (e instanceof SSLException && !(e instanceof TlsTruncation) && c != null
-        && c.transport() instanceof TlsTransport tls) {
-      EngineState state = session.tls().state(tls.engine());
-      SecureFailures.Verdict verdict =
-          SecureFailures.classify(e, state != null && state.clientCertificateMissing());
-      return new HttpException(verdict.code(), "TLS with " + message.origin + " failed: " + e.getMessage(), e);
-    }
-    return new HttpException(ErrorCode.CONNECTION_ERROR, "connection to " + message.origin
-        + " failed: " + e.getMessage(), e);
-  }
+
 
   // ---------------------------------------------------------------- the body
 
@@ -591,7 +571,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       failAll(Errors.fromViolation(e));
     } catch (IOException e) {
       Connection c = conn;
-      failAll(connectionError(e, c));
+      failAll(Errors.fromIo(e, c, message.origin, session.tls()));
     }
   }
 
@@ -624,8 +604,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
     boolean serverCloses = head.connectionClose() || decoder.closeDelimited();
     if (!serverCloses && !requestSaysClose && !body.withheld() && !c.hasBuffered()) {
-      c.setUser(null);
-      c.interest(0);
       session.pool().release(c);
       return;
     }
@@ -731,8 +709,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   }
 
   private void discard(Connection c) {
-    c.close();
-    session.pool().forget(c);
+    session.pool().discard(c);
   }
 
   /** Closes the connection of a response the application no longer reads. */
