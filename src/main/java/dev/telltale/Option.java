@@ -26,6 +26,8 @@ public final class Option<T> {
       EnumSet.of(HandleType.SESSION, HandleType.REQUEST);
   private static final Set<HandleType> SESSION_ONLY = EnumSet.of(HandleType.SESSION);
   private static final Set<HandleType> REQUEST_ONLY = EnumSet.of(HandleType.REQUEST);
+  private static final Set<HandleType> WEB_SOCKET_LEVELS =
+      EnumSet.of(HandleType.SESSION, HandleType.REQUEST, HandleType.WEBSOCKET);
 
   /** {@code WINHTTP_OPTION_CONTEXT_VALUE}: the handle's context, as {@link Handle#context()}. */
   public static final Option<Object> CONTEXT_VALUE =
@@ -90,16 +92,37 @@ public final class Option<T> {
       new Option<>("UPGRADE_TO_WEB_SOCKET", Boolean.class, Boolean.FALSE, REQUEST_ONLY, v -> true, "a boolean");
   /** {@code WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE} (default 32768). */
   public static final Option<Integer> WEB_SOCKET_RECEIVE_BUFFER_SIZE =
-      new Option<>("WEB_SOCKET_RECEIVE_BUFFER_SIZE", Integer.class, 32768, SESSION_AND_REQUEST,
+      new Option<>("WEB_SOCKET_RECEIVE_BUFFER_SIZE", Integer.class, 32768, WEB_SOCKET_LEVELS,
           v -> v >= 256, "at least 256 bytes");
-  /** {@code WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE} (default 32768). */
+  /**
+   * {@code WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE} (default 32768): a message longer than this
+   * goes out as several frames of at most this size, so sending needs no buffer larger than it.
+   */
   public static final Option<Integer> WEB_SOCKET_SEND_BUFFER_SIZE =
-      new Option<>("WEB_SOCKET_SEND_BUFFER_SIZE", Integer.class, 32768, SESSION_AND_REQUEST,
+      new Option<>("WEB_SOCKET_SEND_BUFFER_SIZE", Integer.class, 32768, WEB_SOCKET_LEVELS,
           v -> v >= 16, "at least 16 bytes");
-  /** {@code WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL}: ping interval, at least 15 s (default off). */
+  /**
+   * {@code WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL}: ping interval, at least 15 s as in WinHTTP
+   * (default off). Settable on the websocket too, where it takes effect at once.
+   */
   public static final Option<Duration> WEB_SOCKET_KEEPALIVE_INTERVAL =
-      new Option<>("WEB_SOCKET_KEEPALIVE_INTERVAL", Duration.class, Duration.ZERO, SESSION_AND_REQUEST,
+      new Option<>("WEB_SOCKET_KEEPALIVE_INTERVAL", Duration.class, Duration.ZERO, WEB_SOCKET_LEVELS,
           v -> v.isZero() || v.compareTo(Duration.ofSeconds(15)) >= 0, "zero (off) or at least 15 s");
+  /**
+   * Offer the permessage-deflate extension (RFC 7692) in the upgrade request (default false; not in
+   * WinHTTP). If the server accepts, whole messages are sent compressed and compressed messages
+   * are inflated, honouring the context-takeover parameters the server chose.
+   */
+  public static final Option<Boolean> WEB_SOCKET_PERMESSAGE_DEFLATE =
+      new Option<>("WEB_SOCKET_PERMESSAGE_DEFLATE", Boolean.class, Boolean.FALSE, SESSION_AND_REQUEST,
+          v -> true, "a boolean");
+  /**
+   * The largest message (after inflating) and frame a websocket accepts from the server, in bytes
+   * (default 16 MiB; not in WinHTTP). A larger one fails the connection with close code 1009.
+   */
+  public static final Option<Long> WEB_SOCKET_MAX_MESSAGE_SIZE =
+      new Option<>("WEB_SOCKET_MAX_MESSAGE_SIZE", Long.class, 16L * 1024 * 1024, WEB_SOCKET_LEVELS,
+          v -> v >= 125, "at least 125 bytes");
   /** {@code WINHTTP_OPTION_USER_AGENT}: the {@code User-Agent} sent with each request. */
   public static final Option<String> USER_AGENT =
       new Option<>("USER_AGENT", String.class, "telltale/0.1", SESSION_ONLY,

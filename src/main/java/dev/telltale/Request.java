@@ -6,6 +6,8 @@ import dev.telltale.internal.Op;
 import dev.telltale.internal.Origin;
 import dev.telltale.internal.RequestBuilderAccess;
 import dev.telltale.internal.RequestMessage;
+import dev.telltale.internal.WebSocketHandover;
+import dev.telltale.internal.WsUpgradeOffer;
 import dev.telltale.internal.http1.Http1RequestWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -145,9 +147,16 @@ public final class Request implements Handle {
         connect.port() == 0 ? (secure ? 443 : 80) : connect.port())
         .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
         .withProtocols(core.session().secureProtocols());
+    WsUpgradeOffer upgrade = null;
+    if (Boolean.TRUE.equals(core.value(Option.UPGRADE_TO_WEB_SOCKET))) {
+      // a fresh key for every send (RFC 6455 §4.1), checked against the 101's Sec-WebSocket-Accept
+      upgrade = WsUpgradeOffer.create(Boolean.TRUE.equals(core.value(Option.WEB_SOCKET_PERMESSAGE_DEFLATE)));
+      upgrade.addFields(all);
+    }
     Op op = new Op(AsyncApi.SEND_REQUEST);
     RequestMessage message = new RequestMessage(method, path, origin, all);
-    exchange.loop().execute(() -> exchange.send(op, message, body, total));
+    WsUpgradeOffer offer = upgrade;
+    exchange.loop().execute(() -> exchange.send(op, message, body, total, offer));
     return op.future();
   }
 
@@ -223,11 +232,16 @@ public final class Request implements Handle {
   }
 
   /**
-   * {@code WinHttpWebSocketCompleteUpgrade}: turns a request answered with 101 into a
-   * {@link WebSocket}.
+   * {@code WinHttpWebSocketCompleteUpgrade}: turns a request sent with {@link
+   * Option#UPGRADE_TO_WEB_SOCKET} and answered with a valid 101 into a {@link WebSocket}, which
+   * takes over the connection. HANDLE_CREATED (payload: the websocket) is delivered through this
+   * request before the call returns. The request may be closed right after (rule 24); its headers
+   * stay queryable until then, and sending it again with the option set gives a new websocket.
    *
-   * @throws HandleException INCORRECT_HANDLE_STATE if the response is not a 101, or
-   *     INVALID_OPERATION while WebSocket support is not available in this version
+   * @param context the websocket's context (rule 2); may be null
+   * @return the new websocket handle
+   * @throws HandleException INCORRECT_HANDLE_STATE if the response is not a 101 to an upgrade
+   *     request, or its connection was taken by an earlier completeUpgrade
    */
   public WebSocket completeUpgrade(Object context) {
     core.checkOpen();
@@ -236,8 +250,15 @@ public final class Request implements Handle {
       throw new HandleException(ErrorCode.INCORRECT_HANDLE_STATE,
           "completeUpgrade needs a 101 Switching Protocols response");
     }
-    throw new HandleException(ErrorCode.INVALID_OPERATION,
-        "WebSocket support is not available in this version of telltale");
+    WebSocketHandover handover = exchange.takeUpgrade();
+    if (handover == null) {
+      throw new HandleException(ErrorCode.INCORRECT_HANDLE_STATE, "completeUpgrade needs a 101 to a "
+          + "request sent with UPGRADE_TO_WEB_SOCKET whose connection was not taken already");
+    }
+    WebSocket socket = new WebSocket(this, core, handover, context);
+    core.announceCreated(socket);
+    socket.start();
+    return socket;
   }
 
   /** Applies {@code WinHttpSetTimeouts} to this request only. */

@@ -75,6 +75,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private final RequestTelemetry telemetry = new RequestTelemetry();
   private final TimingRecorder timing = telemetry.timing;
   private final TimerSlot continueDeadline = new TimerSlot();
+  /** The websocket upgrade this send asked for, or null. */
+  private WsUpgradeOffer upgradeOffer;
+  /** A verified 101's connection, until completeUpgrade takes it or the request lets it go. */
+  private final java.util.concurrent.atomic.AtomicReference<WebSocketHandover> upgraded =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public Exchange(HandleCore core, EventLoop loop) {
     this.core = core;
@@ -111,6 +116,12 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   /** sendRequest: {@code totalLength} -1 means chunked upload. */
   public void send(Op op, RequestMessage request, ByteBuffer optional, long total) {
+    send(op, request, optional, total, null);
+  }
+
+  /** sendRequest, as a websocket upgrade when {@code upgrade} is not null. */
+  public void send(Op op, RequestMessage request, ByteBuffer optional, long total,
+      WsUpgradeOffer upgrade) {
     if (phase == Phase.CLOSED) {
       cancelledByClose(op); // the handle closed between the call's check and this task
       return;
@@ -123,6 +134,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (phase == Phase.BODY) {
       abandonConnection(); // a new send on the same handle discards the unread response
     }
+    releaseUpgrade(); // a new send on the same handle gives up a websocket not taken
+    upgradeOffer = upgrade;
     message = request;
     this.body = new RequestBody(optional, total, request.fieldHasToken("Expect", "100-continue"));
     requestSaysClose = request.fieldHasToken("Connection", "close")
@@ -237,6 +250,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       }
     }
     sendOp = writeOp = receiveOp = dataOp = null;
+    releaseUpgrade();
     if (conn != null) {
       Connection c = conn;
       conn = null;
@@ -512,6 +526,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   }
 
   private void deliverHeaders() {
+    if (head.statusCode() == 101 && upgradeOffer != null) {
+      String problem = upgradeOffer.verify(head);
+      if (problem != null) {
+        failAll(new HttpException(ErrorCode.INVALID_SERVER_RESPONSE, problem)); // rule 24
+        return;
+      }
+    }
     responseDeadline.cancel();
     headers = Errors.toPublic(head);
     publishedHeaders = headers;
@@ -599,7 +620,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       return;
     }
     if (head.statusCode() == 101) {
-      discard(c); // an upgraded connection never returns to the pool (rule 18)
+      // an upgraded connection never returns to the pool (rule 18): it waits for completeUpgrade,
+      // with whatever the server sent after the 101 head still in its read buffer
+      if (upgradeOffer != null) {
+        upgraded.set(new WebSocketHandover(c, loop, upgradeOffer.deflate()));
+      } else {
+        discard(c);
+      }
       return;
     }
     boolean serverCloses = head.connectionClose() || decoder.closeDelimited();
@@ -710,6 +737,25 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   private void discard(Connection c) {
     session.pool().discard(c);
+  }
+
+  /**
+   * completeUpgrade, from any thread: the upgraded connection, once; null if there is none (no
+   * verified 101, or it was taken or released already).
+   */
+  public WebSocketHandover takeUpgrade() {
+    return upgraded.getAndSet(null);
+  }
+
+  /** Closes an upgraded connection that no websocket took. */
+  private void releaseUpgrade() {
+    WebSocketHandover left = upgraded.getAndSet(null);
+    if (left != null) {
+      if (left.deflate() != null) {
+        left.deflate().end();
+      }
+      discard(left.connection());
+    }
   }
 
   /** Closes the connection of a response the application no longer reads. */
