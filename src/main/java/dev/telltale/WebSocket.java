@@ -131,7 +131,7 @@ public final class WebSocket implements Handle {
    */
   public CompletableFuture<Void> close(int status, String reason) {
     core.checkOpen();
-    return engine.close(status, reason);
+    return engine.closeHandshake(status, reason);
   }
 
   /**

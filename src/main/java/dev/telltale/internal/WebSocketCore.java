@@ -1,0 +1,646 @@
+package dev.telltale.internal;
+
+import dev.telltale.AsyncApi;
+import dev.telltale.CallbackStatus;
+import dev.telltale.CloseStatus;
+import dev.telltale.ErrorCode;
+import dev.telltale.HandleException;
+import dev.telltale.HttpException;
+import dev.telltale.Option;
+import dev.telltale.StatusEvent;
+import dev.telltale.Timeouts;
+import dev.telltale.WebSocketBufferType;
+import dev.telltale.WebSocketStatus;
+import dev.telltale.internal.loop.EventLoop;
+import dev.telltale.internal.loop.TimerSlot;
+import dev.telltale.internal.ws.FrameReader;
+import dev.telltale.internal.ws.FrameWriter;
+import dev.telltale.internal.ws.MessageAssembler;
+import dev.telltale.internal.ws.PerMessageDeflate;
+import dev.telltale.internal.ws.WsOpcode;
+import dev.telltale.internal.ws.WsProtocolException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One websocket's engine (rules 24–28). The public {@code WebSocket} checks a call's arguments and
+ * the call-time rules here, under {@link #state}, and submits the operation to the loop that owns
+ * the connection; everything after that runs on that loop. Operations are {@link Op}s, completed
+ * through the handle's {@link CallbackDispatcher} like a request's.
+ *
+ * <p>Receiving: the {@link FrameReader} and {@link MessageAssembler} turn the bytes into message
+ * pieces, which wait in {@link WsInbound} until a receive takes them; reading pauses while more
+ * than a few receive buffers' worth waits unread. Sending: {@link WsWriter}.
+ */
+public final class WebSocketCore implements Connection.User, MessageAssembler.Listener, WsWriter.Owner {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketCore.class);
+
+  private final HandleCore core;
+  private final CallbackDispatcher events;
+  private final EventLoop loop;
+  private final Connection conn;
+  private final PerMessageDeflate deflate;
+  private final FrameReader reader;
+  private final MessageAssembler assembler;
+  private final WsWriter writer;
+  private final WsInbound inbound = new WsInbound();
+  private final FrameReader.Sink sink;
+  private final long highWater;
+
+  // call-time state, guarded by itself
+  private final Object state = new Object();
+  private boolean sendBusy;
+  private boolean receiveBusy;
+  private boolean shutdownCalled;
+  private boolean closeCalled;
+  private boolean peerClosed;
+  private boolean closeDelivered;
+  /** The kind of the message being sent in fragments, or null between messages. */
+  private WebSocketBufferType openFragment;
+  private volatile CloseStatus peerClose;
+
+  // loop state
+  private Op sendOp;
+  private WebSocketStatus sendResult;
+  private Op receiveOp;
+  private Op shutdownOp;
+  private Op closeOp;
+  private boolean closeFrameSent;
+  private boolean closeFrameReceived;
+  private boolean stopReading;
+  private boolean paused;
+  private boolean wantWrite;
+  private boolean handleClosed;
+  private HttpException failure;
+  private final TimerSlot keepalive = new TimerSlot();
+  private final TimerSlot closeTimer = new TimerSlot();
+  private final TimerSlot sendTimer = new TimerSlot();
+  private volatile Duration keepaliveArmed = Duration.ZERO;
+  private volatile long pingsSent;
+
+  public WebSocketCore(HandleCore core, WebSocketHandover handover) {
+    this.core = core;
+    this.events = core.dispatcher();
+    this.loop = handover.loop();
+    this.conn = handover.connection();
+    this.deflate = handover.deflate();
+    long max = core.value(Option.WEB_SOCKET_MAX_MESSAGE_SIZE);
+    this.reader = new FrameReader(max, deflate != null);
+    this.assembler = new MessageAssembler(max, deflate, this);
+    this.sink = assembler::frame;
+    this.writer = new WsWriter(conn, this, core.value(Option.WEB_SOCKET_SEND_BUFFER_SIZE));
+    this.highWater = 4L * core.value(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE);
+  }
+
+  /** Takes the connection over on its loop and starts reading (bytes after the 101 first). */
+  public void start() {
+    loop.submit(() -> {
+      if (handleClosed) {
+        return;
+      }
+      conn.setUser(this);
+      log.debug("websocket on {} started{}", conn, deflate != null ? " with permessage-deflate" : "");
+      armKeepalive();
+      readLoop();
+    });
+  }
+
+  public boolean isCompressed() {
+    return deflate != null;
+  }
+
+  // ---------------------------------------------------------------- calls (any thread)
+
+  public CompletableFuture<Void> send(WebSocketBufferType type, ByteBuffer data) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(data, "data");
+    if (type == WebSocketBufferType.CLOSE) {
+      throw new IllegalArgumentException("send cannot send CLOSE: use shutdown or close");
+    }
+    boolean first;
+    synchronized (state) {
+      if (openFragment != null && isUtf8(openFragment) != isUtf8(type)) {
+        throw new IllegalArgumentException("a " + openFragment + " was sent: the message continues "
+            + "with " + (isUtf8(openFragment) ? "UTF8" : "BINARY") + " pieces, not " + type);
+      }
+      if (shutdownCalled || closeCalled) {
+        throw invalidOperation("send after shutdown or close");
+      }
+      if (peerClosed) {
+        throw invalidOperation("send after the server's close frame");
+      }
+      if (sendBusy) {
+        throw invalidOperation("send while another send is pending");
+      }
+      sendBusy = true;
+      first = openFragment == null;
+      openFragment = isFragment(type) ? type : null;
+    }
+    Op op = new Op(AsyncApi.WEB_SOCKET_SEND);
+    ByteBuffer payload = data.duplicate();
+    loop.submit(() -> startSend(op, type, payload, first));
+    return op.future();
+  }
+
+  public CompletableFuture<WebSocketStatus> receive(ByteBuffer dst) {
+    Objects.requireNonNull(dst, "dst");
+    if (dst.isReadOnly() || !dst.hasRemaining()) {
+      throw new IllegalArgumentException("receive needs a writable buffer with room");
+    }
+    synchronized (state) {
+      if (receiveBusy) {
+        throw invalidOperation("receive while another receive is pending");
+      }
+      if (closeDelivered || closeCalled) {
+        throw invalidOperation("receive after the close frame was received or close was called");
+      }
+      receiveBusy = true;
+    }
+    Op op = new Op(AsyncApi.WEB_SOCKET_RECEIVE);
+    op.buffer = dst;
+    loop.submit(() -> startReceive(op));
+    return op.future();
+  }
+
+  public CompletableFuture<Void> shutdown(int status, String reason) {
+    ByteBuffer payload = FrameWriter.closePayload(status, reason);
+    synchronized (state) {
+      if (shutdownCalled || closeCalled) {
+        throw invalidOperation("shutdown after shutdown or close");
+      }
+      shutdownCalled = true;
+    }
+    Op op = new Op(AsyncApi.WEB_SOCKET_SHUTDOWN);
+    loop.submit(() -> startShutdown(op, payload));
+    return op.future();
+  }
+
+  public CompletableFuture<Void> closeHandshake(int status, String reason) {
+    ByteBuffer payload = FrameWriter.closePayload(status, reason);
+    synchronized (state) {
+      if (closeCalled) {
+        throw invalidOperation("close was called already");
+      }
+      closeCalled = true;
+    }
+    Op op = new Op(AsyncApi.WEB_SOCKET_CLOSE);
+    loop.submit(() -> startClose(op, payload));
+    return op.future();
+  }
+
+  public CloseStatus queryCloseStatus() {
+    CloseStatus status = peerClose;
+    if (status == null) {
+      throw invalidOperation("the server's close frame has not been received");
+    }
+    return status;
+  }
+
+  /** Handle close: cancel everything pending, drop the connection, then HANDLE_CLOSING. */
+  public void closeHandle() {
+    loop.submit(() -> {
+      handleClosed = true;
+      HttpException cancelled =
+          new HttpException(ErrorCode.OPERATION_CANCELLED, "the websocket handle was closed");
+      failPending(cancelled);
+      closeConnection();
+      keepalive.cancel();
+      if (deflate != null) {
+        deflate.end();
+      }
+      core.postClosingWhenChildrenClosed();
+    });
+  }
+
+  /** The keepalive option changed on the handle: re-arm with the new interval. */
+  public void keepaliveChanged() {
+    loop.submit(this::armKeepalive);
+  }
+
+  /** The keepalive interval in force (zero when off); for tests and diagnostics. */
+  public Duration keepaliveInterval() {
+    return keepaliveArmed;
+  }
+
+  /** How many keepalive pings were sent; for tests and diagnostics. */
+  public long pingsSent() {
+    return pingsSent;
+  }
+
+  /** Runs the keepalive deadline's action now instead of at its time (tests: no waiting 15 s). */
+  public void keepaliveNow() {
+    loop.submit(this::keepaliveTick);
+  }
+
+  // ---------------------------------------------------------------- operations (on the loop)
+
+  private void startSend(Op op, WebSocketBufferType type, ByteBuffer payload, boolean first) {
+    if (refusedAfterClose(op) || refusedAfterFailure(op)) {
+      synchronized (state) {
+        sendBusy = false;
+      }
+      return;
+    }
+    int bytes = payload.remaining();
+    boolean fin = !isFragment(type);
+    int opcode = !first ? WsOpcode.CONTINUATION : isUtf8(type) ? WsOpcode.TEXT : WsOpcode.BINARY;
+    boolean rsv1 = false;
+    if (deflate != null && first && fin) {
+      // only whole messages are compressed: a fragmented send streams, and RFC 7692 lets any
+      // message go uncompressed
+      payload = deflate.compress(payload);
+      rsv1 = true;
+    }
+    sendOp = op;
+    sendResult = new WebSocketStatus(bytes, type);
+    writer.startData(payload, opcode, fin, rsv1);
+  }
+
+  @Override
+  public void dataSent() {
+    Op done = sendOp;
+    if (done == null) {
+      return; // abandoned by a failure
+    }
+    sendOp = null;
+    synchronized (state) {
+      sendBusy = false;
+    }
+    WebSocketStatus result = sendResult;
+    done.complete(events, events.wants(CallbackStatus.WRITE_COMPLETE)
+        ? new StatusEvent.WebSocketWriteComplete(result) : null, null);
+  }
+
+  private void startReceive(Op op) {
+    if (refusedAfterClose(op)) {
+      return;
+    }
+    if (inbound.isEmpty() && refusedAfterFailure(op)) {
+      synchronized (state) {
+        receiveBusy = false;
+      }
+      return;
+    }
+    receiveOp = op;
+    serveReceive();
+    if (paused && inbound.bytes() < highWater) {
+      readLoop();
+    }
+  }
+
+  /** Fills the pending receive from what was received; completes it when it can. */
+  private void serveReceive() {
+    if (receiveOp == null) {
+      return;
+    }
+    WsInbound.Result result = inbound.fill(receiveOp.buffer);
+    if (result != null) {
+      completeReceive(result.bytes(), result.type());
+    } else if (failure != null && inbound.isEmpty()) {
+      Op op = receiveOp;
+      receiveOp = null;
+      synchronized (state) {
+        receiveBusy = false;
+      }
+      op.fail(events, failure);
+    }
+  }
+
+  private void completeReceive(int bytes, WebSocketBufferType type) {
+    Op done = receiveOp;
+    receiveOp = null;
+    synchronized (state) {
+      receiveBusy = false;
+      if (type == WebSocketBufferType.CLOSE) {
+        closeDelivered = true;
+      }
+    }
+    WebSocketStatus status = new WebSocketStatus(bytes, type);
+    done.complete(events, events.wants(CallbackStatus.READ_COMPLETE)
+        ? new StatusEvent.WebSocketReadComplete(status) : null, status);
+  }
+
+  private void startShutdown(Op op, ByteBuffer payload) {
+    if (refusedAfterClose(op) || refusedAfterFailure(op)) {
+      return;
+    }
+    shutdownOp = op;
+    writer.close(payload);
+  }
+
+  private void startClose(Op op, ByteBuffer payload) {
+    if (refusedAfterClose(op)) {
+      return;
+    }
+    if (receiveOp != null) {
+      // rule 27: the pending receive is cancelled before CLOSE_COMPLETE
+      Op cancelled = receiveOp;
+      receiveOp = null;
+      synchronized (state) {
+        receiveBusy = false;
+      }
+      cancelled.fail(events, new HttpException(ErrorCode.OPERATION_CANCELLED,
+          "close(status, reason) cancelled the pending receive"));
+    }
+    inbound.clear(); // no receive can take it any more
+    if (closeFrameSent && closeFrameReceived) {
+      op.complete(events, closeCompleteEvent(), null); // the handshake is over already
+      return;
+    }
+    if (refusedAfterFailure(op)) {
+      return;
+    }
+    closeOp = op;
+    writer.close(payload);
+    Duration limit = core.value(Option.RECEIVE_TIMEOUT);
+    if (!closeFrameReceived && !Timeouts.isInfinite(limit)) {
+      closeTimer.arm(loop, limit.toNanos(), () -> failConnection(new HttpException(ErrorCode.TIMEOUT,
+          "the server did not answer the close frame within " + limit)));
+    }
+  }
+
+  @Override
+  public void closeFrameSent() {
+    closeFrameSent = true;
+    if (failure != null) {
+      closeConnection(); // a protocol error's close frame is out: now fail the connection
+      return;
+    }
+    if (shutdownOp != null) {
+      Op done = shutdownOp;
+      shutdownOp = null;
+      done.complete(events, events.wants(CallbackStatus.SHUTDOWN_COMPLETE)
+          ? StatusEvent.ShutdownComplete.INSTANCE : null, null);
+    }
+    handshakeProgress();
+  }
+
+  /** After either close frame: once both went, the connection ends and a pending close completes. */
+  private void handshakeProgress() {
+    if (!closeFrameSent || !closeFrameReceived) {
+      return;
+    }
+    closeTimer.cancel();
+    closeConnection();
+    if (closeOp != null) {
+      Op done = closeOp;
+      closeOp = null;
+      done.complete(events, closeCompleteEvent(), null);
+    }
+  }
+
+  private StatusEvent closeCompleteEvent() {
+    return events.wants(CallbackStatus.CLOSE_COMPLETE) ? StatusEvent.CloseComplete.INSTANCE : null;
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  @Override
+  public void onReady(Connection connection, int readyOps) {
+    if ((readyOps & SelectionKey.OP_WRITE) != 0 && wantWrite) {
+      writer.pump();
+    }
+    if ((readyOps & SelectionKey.OP_READ) != 0) {
+      readLoop();
+    }
+  }
+
+  private void readLoop() {
+    if (conn.isClosed() || stopReading) {
+      return;
+    }
+    try {
+      while (!stopReading) {
+        if (conn.hasBuffered()) {
+          reader.decode(conn.in(), sink);
+          continue;
+        }
+        if (inbound.bytes() >= highWater && receiveOp == null) {
+          paused = true; // the application is not receiving: let TCP push back on the server
+          break;
+        }
+        paused = false;
+        int n = conn.fill();
+        if (n < 0) {
+          onEndOfStream();
+          return;
+        }
+        if (n == 0) {
+          break;
+        }
+      }
+    } catch (WsProtocolException e) {
+      onProtocolError(e);
+      return;
+    } catch (IOException e) {
+      failConnection(new HttpException(ErrorCode.CONNECTION_ERROR,
+          "websocket connection failed: " + e.getMessage(), e));
+      return;
+    }
+    updateInterest();
+  }
+
+  @Override
+  public void data(boolean text, ByteBuffer bytes, boolean last) {
+    if (closeOp != null || handleClosed) {
+      return; // close() was called: no receive can take it
+    }
+    inbound.add(text, bytes, last);
+    serveReceive();
+  }
+
+  @Override
+  public void ping(ByteBuffer payload) {
+    writer.control(WsOpcode.PONG, payload); // rule 28: answered automatically
+  }
+
+  @Override
+  public void pong(ByteBuffer payload) {
+    log.debug("websocket on {}: pong of {} bytes", conn, payload.remaining());
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    log.debug("websocket on {}: server's close frame {} {}", conn, code, reason);
+    closeFrameReceived = true;
+    stopReading = true; // nothing may follow a close frame
+    peerClose = new CloseStatus(code, reason);
+    synchronized (state) {
+      peerClosed = true;
+    }
+    if (closeOp == null) {
+      inbound.addClose();
+      serveReceive();
+    }
+    handshakeProgress();
+  }
+
+  private void onEndOfStream() {
+    if (closeFrameReceived) {
+      closeConnection();
+      return;
+    }
+    failConnection(new HttpException(ErrorCode.CONNECTION_ERROR,
+        "the server closed the websocket connection without a close frame"));
+  }
+
+  // ---------------------------------------------------------------- failures
+
+  /** The server broke RFC 6455: send our close frame with the codec's code, then drop the connection. */
+  private void onProtocolError(WsProtocolException e) {
+    log.debug("websocket on {}: protocol error {}: {}", conn, e.closeCode(), e.getMessage());
+    stopReading = true;
+    HttpException error = new HttpException(ErrorCode.INVALID_SERVER_RESPONSE,
+        "websocket protocol error (close code " + e.closeCode() + "): " + e.getMessage());
+    boolean frameOwed = !writer.closeQueued();
+    failure = error;
+    writer.abandonData();
+    failPending(error);
+    if (frameOwed) {
+      writer.close(FrameWriter.closePayload(e.closeCode(), shortReason(e.getMessage())));
+      if (!conn.isClosed()) {
+        Duration limit = core.value(Option.SEND_TIMEOUT);
+        closeTimer.arm(loop, Timeouts.isInfinite(limit) ? 30_000_000_000L : limit.toNanos(),
+            this::closeConnection);
+      }
+    } else {
+      closeConnection();
+    }
+  }
+
+  /** The connection is lost: every pending operation fails with {@code error}, later ones too. */
+  private void failConnection(HttpException error) {
+    if (failure == null) {
+      failure = error;
+    }
+    stopReading = true;
+    writer.abandonData();
+    closeConnection();
+    failPending(failure);
+  }
+
+  @Override
+  public void writeFailed(IOException e) {
+    failConnection(new HttpException(ErrorCode.CONNECTION_ERROR,
+        "websocket connection failed while sending: " + e.getMessage(), e));
+  }
+
+  /** Fails send, receive, shutdown and close (in that order) if pending. */
+  private void failPending(HttpException error) {
+    Op[] pending = {sendOp, receiveOp, shutdownOp, closeOp};
+    sendOp = receiveOp = shutdownOp = closeOp = null;
+    synchronized (state) {
+      sendBusy = false;
+      receiveBusy = false;
+    }
+    for (Op op : pending) {
+      if (op != null) {
+        op.fail(events, error);
+      }
+    }
+  }
+
+  private boolean refusedAfterClose(Op op) {
+    if (!handleClosed) {
+      return false;
+    }
+    // queued before close() but run after it: no notification may follow HANDLE_CLOSING
+    op.future().completeExceptionally(
+        new HttpException(ErrorCode.OPERATION_CANCELLED, "the websocket handle was closed"));
+    return true;
+  }
+
+  private boolean refusedAfterFailure(Op op) {
+    if (failure == null && !conn.isClosed()) {
+      return false;
+    }
+    op.fail(events, failure != null ? failure : new HttpException(ErrorCode.CONNECTION_ERROR,
+        "the websocket connection is closed"));
+    return true;
+  }
+
+  private void closeConnection() {
+    stopReading = true;
+    closeTimer.cancel();
+    sendTimer.cancel();
+    keepalive.cancel();
+    if (!conn.isClosed()) {
+      conn.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- interest, timers
+
+  @Override
+  public void wantWrite(boolean want) {
+    wantWrite = want;
+    if (want && !sendTimer.isArmed()) {
+      Duration limit = core.value(Option.SEND_TIMEOUT);
+      if (!Timeouts.isInfinite(limit)) {
+        sendTimer.arm(loop, limit.toNanos(), () -> failConnection(new HttpException(
+            ErrorCode.TIMEOUT, "sending on the websocket took longer than " + limit)));
+      }
+    } else if (!want) {
+      sendTimer.cancel();
+    }
+    updateInterest();
+  }
+
+  private void updateInterest() {
+    if (conn.isClosed()) {
+      return;
+    }
+    boolean read = !stopReading && !paused;
+    conn.interest((read ? SelectionKey.OP_READ : 0) | (wantWrite ? SelectionKey.OP_WRITE : 0));
+  }
+
+  private void armKeepalive() {
+    Duration interval = core.value(Option.WEB_SOCKET_KEEPALIVE_INTERVAL);
+    keepalive.cancel();
+    if (interval.isZero() || conn.isClosed() || handleClosed) {
+      keepaliveArmed = Duration.ZERO;
+      return;
+    }
+    keepaliveArmed = interval;
+    keepalive.arm(loop, interval.toNanos(), this::keepaliveTick);
+  }
+
+  private void keepaliveTick() {
+    if (conn.isClosed() || handleClosed || writer.closeQueued()) {
+      return;
+    }
+    pingsSent++;
+    writer.control(WsOpcode.PING, ByteBuffer.allocate(0));
+    armKeepalive();
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static boolean isUtf8(WebSocketBufferType type) {
+    return type == WebSocketBufferType.UTF8_MESSAGE || type == WebSocketBufferType.UTF8_FRAGMENT;
+  }
+
+  private static boolean isFragment(WebSocketBufferType type) {
+    return type == WebSocketBufferType.UTF8_FRAGMENT || type == WebSocketBufferType.BINARY_FRAGMENT;
+  }
+
+  private static HandleException invalidOperation(String why) {
+    return new HandleException(ErrorCode.INVALID_OPERATION, why);
+  }
+
+  /** The codec's message cut to what a close frame holds (123 UTF-8 bytes). */
+  static String shortReason(String message) {
+    String reason = message == null ? "" : message;
+    while (reason.getBytes(StandardCharsets.UTF_8).length > FrameWriter.MAX_CLOSE_REASON_BYTES) {
+      reason = reason.substring(0, reason.length() - 1);
+    }
+    return reason;
+  }
+}
