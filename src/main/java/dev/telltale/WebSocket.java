@@ -52,7 +52,7 @@ public final class WebSocket implements Handle {
     this.core = new HandleCore(this, HandleType.WEBSOCKET, requestCore, requestCore.session(),
         requestCore.parentCore());
     this.core.setContext(context);
-    this.engine = new WebSocketCore(core, handover);
+    this.engine = new WebSocketCore(core, requestCore, handover);
   }
 
   void start() {

@@ -53,6 +53,9 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private final WsInbound inbound = new WsInbound();
   private final FrameReader.Sink sink;
   private final long highWater;
+  /** The request's receive and send timeouts, snapshot at the upgrade (a websocket has none of its own). */
+  private final Duration receiveTimeout;
+  private final Duration sendTimeout;
 
   // call-time state, guarded by itself
   private final Object state = new Object();
@@ -85,8 +88,10 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private volatile Duration keepaliveArmed = Duration.ZERO;
   private volatile long pingsSent;
 
-  public WebSocketCore(HandleCore core, WebSocketHandover handover) {
+  public WebSocketCore(HandleCore core, HandleCore requestCore, WebSocketHandover handover) {
     this.core = core;
+    this.receiveTimeout = requestCore.value(Option.RECEIVE_TIMEOUT);
+    this.sendTimeout = requestCore.value(Option.SEND_TIMEOUT);
     this.events = core.dispatcher();
     this.loop = handover.loop();
     this.conn = handover.connection();
@@ -359,7 +364,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     }
     closeOp = op;
     writer.close(payload);
-    Duration limit = core.value(Option.RECEIVE_TIMEOUT);
+    Duration limit = receiveTimeout;
     if (!closeFrameReceived && !Timeouts.isInfinite(limit)) {
       closeTimer.arm(loop, limit.toNanos(), () -> failConnection(new HttpException(ErrorCode.TIMEOUT,
           "the server did not answer the close frame within " + limit)));
@@ -506,7 +511,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (frameOwed) {
       writer.close(FrameWriter.closePayload(e.closeCode(), shortReason(e.getMessage())));
       if (!conn.isClosed()) {
-        Duration limit = core.value(Option.SEND_TIMEOUT);
+        Duration limit = sendTimeout;
         closeTimer.arm(loop, Timeouts.isInfinite(limit) ? 30_000_000_000L : limit.toNanos(),
             this::closeConnection);
       }
@@ -582,7 +587,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   public void wantWrite(boolean want) {
     wantWrite = want;
     if (want && !sendTimer.isArmed()) {
-      Duration limit = core.value(Option.SEND_TIMEOUT);
+      Duration limit = sendTimeout;
       if (!Timeouts.isInfinite(limit)) {
         sendTimer.arm(loop, limit.toNanos(), () -> failConnection(new HttpException(
             ErrorCode.TIMEOUT, "sending on the websocket took longer than " + limit)));
