@@ -44,7 +44,11 @@ final class WsFixture implements AutoCloseable {
   }
 
   Connect connect(int port) {
-    Connect connect = session.connect(HOST, port);
+    return connect(HOST, port);
+  }
+
+  Connect connect(String host, int port) {
+    Connect connect = session.connect(host, port);
     opened.add(connect);
     return connect;
   }
