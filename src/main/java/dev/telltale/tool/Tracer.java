@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -41,13 +42,16 @@ public final class Tracer {
 
   private static final String HELP = """
       usage: telltale [options] [URL]
+             telltale [-H 'N: v'] [-d MESSAGE] [-k] [--flags LIST] [--json] ws[s]://...
 
       Fetches URL (http or https) with telltale and prints each status notification as
       it happens, the negotiated TLS protocol and cipher suite, the response head, then
       a waterfall of the request's phases (queued, resolve, connect, tls, send, wait,
       download) with the time to the first byte and the total. Without a URL, traces a
       demo against an embedded server on 127.0.0.1: /hello, /hello again (pooled),
-      /redirect and /chunked.
+      /redirect and /chunked. With a ws:// or wss:// URL: upgrades to a websocket,
+      sends MESSAGE (-d; default "hello from telltale"), prints what comes back until
+      its echo, then closes the websocket with 1000.
 
       options:
         -X, --request METHOD  the method (default GET, or POST with -d)
@@ -125,14 +129,29 @@ public final class Tracer {
       return usage(out, "malformed URL: " + e.getMessage());
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    boolean secure = scheme.equals("https");
-    if (!(secure || scheme.equals("http")) || uri.getHost() == null) {
-      return usage(out, "not an http or https URL: " + url);
+    boolean webSocket = scheme.equals("ws") || scheme.equals("wss");
+    boolean secure = scheme.equals("https") || scheme.equals("wss");
+    if (!(secure || scheme.equals("http") || webSocket) || uri.getHost() == null) {
+      return usage(out, "not an http, https, ws or wss URL: " + url);
     }
     int port = uri.getPort() == -1 ? (secure ? 443 : 80) : uri.getPort();
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     if (uri.getRawQuery() != null) {
       path += "?" + uri.getRawQuery();
+    }
+    if (webSocket) {
+      if (options.output() != null || options.explicitMethod() != null) {
+        return usage(out, "-X and -o do not apply to a websocket");
+      }
+      byte[] message = options.body() == null ? "hello from telltale".getBytes(StandardCharsets.UTF_8)
+          : options.body();
+      String target = path;
+      if (!options.json()) {
+        out.println("telltale: websocket " + url);
+      }
+      return session(uri.getHost(), port, options, out, (connect, printer) ->
+          new WebSocketTrace(printer, out, options.json()).run(connect, target, secure,
+              options.headers(), message));
     }
     if (!options.json()) {
       out.println("telltale: " + options.method() + " " + url);
@@ -172,9 +191,45 @@ public final class Tracer {
   private static int trace(String host, int port, boolean secure, Options options,
       List<RequestTrace.Step> steps, PrintStream out, PrintStream err) throws InterruptedException {
     boolean json = options.json();
-    EventPrinter printer = new EventPrinter(out, Clock.nanoTime(), json, options.flags());
     boolean progress = !json && (options.progress() || System.console() != null);
-    RequestTrace runner = new RequestTrace(printer, out, progress ? err : null, json);
+    RequestTrace[] runner = new RequestTrace[1];
+    try {
+      return session(host, port, options, out, (connect, printer) -> {
+        runner[0] = new RequestTrace(printer, out, progress ? err : null, json);
+        int status = OK;
+        for (RequestTrace.Step step : steps) {
+          if (!json) {
+            out.println();
+            out.println("> " + step.method() + " " + step.path()
+                + (step.note() == null ? "" : "  # " + step.note()));
+          }
+          status = runner[0].run(connect, step, secure);
+          if (status != OK) {
+            break;
+          }
+        }
+        return status;
+      });
+    } finally {
+      if (runner[0] != null) {
+        runner[0].printSummaries(); // --json: after every event, the last lines
+      }
+    }
+  }
+
+  /** What runs on the connect handle of a traced session. */
+  private interface Work {
+    int run(Connect connect, EventPrinter printer) throws InterruptedException;
+  }
+
+  /**
+   * Opens a session printing its events and a connect handle, runs {@code work}, then closes both
+   * and waits for the session's HANDLE_CLOSING (and its I/O threads).
+   */
+  private static int session(String host, int port, Options options, PrintStream out, Work work)
+      throws InterruptedException {
+    boolean json = options.json();
+    EventPrinter printer = new EventPrinter(out, Clock.nanoTime(), json, options.flags());
     Session session = Session.open();
     session.setStatusCallback(printer, printer.callbackFlags());
     if (options.insecure()) {
@@ -184,17 +239,7 @@ public final class Tracer {
     try {
       Connect connect = session.connect(host, port);
       try {
-        for (RequestTrace.Step step : steps) {
-          if (!json) {
-            out.println();
-            out.println("> " + step.method() + " " + step.path()
-                + (step.note() == null ? "" : "  # " + step.note()));
-          }
-          status = runner.run(connect, step, secure);
-          if (status != OK) {
-            break;
-          }
-        }
+        status = work.run(connect, printer);
       } finally {
         if (!json) {
           out.println();
@@ -205,7 +250,6 @@ public final class Tracer {
       session.close();
       printer.awaitClosing(session);
       session.awaitTermination(Duration.ofSeconds(10));
-      runner.printSummaries(); // --json: after every event, the last lines
     }
     return status;
   }
