@@ -577,7 +577,8 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     sendTimer.cancel();
     keepalive.cancel();
     if (!conn.isClosed()) {
-      conn.close();
+      // through the pool, which still counts the upgraded connection for MAX_CONNS_PER_SERVER
+      core.session().pool().discard(conn);
     }
   }
 

@@ -204,6 +204,25 @@ class ClientBehaviourTest {
   }
 
   @Test
+  void rule18_aClosedWebSocketGivesItsConnectionPlaceBackUnderMaxConnsPerServer() throws Exception {
+    server = RawServer.start(conn -> {
+      WsWire.handshake(conn, "");
+      InputStream in = conn.socket().getInputStream();
+      WsWire.Frame close = WsWire.readUntilClose(in);
+      conn.write(frame(0x88, close.payload()));
+      conn.drainUntilClientCloses();
+    });
+    fx.session.setOption(Option.MAX_CONNS_PER_SERVER, 1);
+    dev.telltale.Connect connect = fx.connect(server.port());
+    for (int i = 0; i < 3; i++) { // with the place not given back, the second upgrade would queue forever
+      WebSocket socket = fx.upgrade(fx.upgradeRequest(connect, "/", false), null);
+      await(socket.close(1000, "next"));
+      assertEquals(new CloseStatus(1000, "next"), socket.queryCloseStatus());
+    }
+    assertEquals(3, server.connections());
+  }
+
+  @Test
   void endOfStreamWithoutACloseFrameIsAConnectionError() throws Exception {
     server = RawServer.start(conn -> {
       WsWire.handshake(conn, "");
