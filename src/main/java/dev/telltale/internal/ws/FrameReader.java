@@ -90,7 +90,11 @@ public final class FrameReader {
     }
   }
 
-  /** Whether the reader is between frames: no partial header or payload is pending. */
+  /**
+   * Whether the reader is between frames: no partial header or payload is pending. Asked from
+   * within {@link Sink#frame}, it tells whether the piece being delivered ends its frame on the wire
+   * (a split data frame's earlier pieces answer false).
+   */
   public boolean atFrameBoundary() {
     return payloadRemaining < 0 && headerLength == 0;
   }
