@@ -71,7 +71,7 @@ public final class PerMessageDeflate {
       if (extension.trim().isEmpty()) {
         continue; // RFC 9110 list syntax allows empty elements
       }
-      String[] parts = extension.split(";");
+      String[] parts = extension.split(";", -1); // -1: keep a trailing empty parameter, to reject it
       String name = parts[0].trim();
       if (!name.equalsIgnoreCase(NAME)) {
         throw failure("server accepted extension \"" + name + "\", which was not offered");
@@ -98,6 +98,9 @@ public final class PerMessageDeflate {
         param = param.substring(0, eq).trim();
       }
       String key = param.toLowerCase(Locale.ROOT);
+      if (key.isEmpty()) {
+        throw failure(NAME + " response has an empty parameter");
+      }
       switch (key) {
         case "server_no_context_takeover":
           noValue(key, value);
@@ -133,7 +136,7 @@ public final class PerMessageDeflate {
           break;
         default:
           throw failure(
-              "server sent unknown " + NAME + " parameter \"" + (key.isEmpty() ? param : key) + "\"");
+              "server sent unknown " + NAME + " parameter \"" + key + "\"");
       }
     }
     return new PerMessageDeflate(serverNoContext, clientNoContext, serverBits < 0 ? 15 : serverBits);
