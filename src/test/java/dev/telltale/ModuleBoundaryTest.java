@@ -33,12 +33,12 @@ class ModuleBoundaryTest {
 
   /**
    * What a codec may import: buffers, charsets, collections (and java.util.zip, for
-   * permessage-deflate), the pure helpers of util, and the WebSocket handshake's SHA-1 and random
-   * key.
+   * permessage-deflate), the pure helpers of util, and the WebSocket handshake's SHA-1, Base64 and
+   * random key.
    */
   private static final Pattern ALLOWED_IMPORT = Pattern.compile(
       "java\\.nio\\.ByteBuffer|java\\.nio\\.ByteOrder|java\\.nio\\.charset\\..+"
-          + "|java\\.util\\.(?!concurrent)[A-Za-z.]+"
+          + "|java\\.util\\.(?!concurrent)[A-Za-z.]+|java\\.util\\.Base64"
           + "|java\\.security\\.(MessageDigest|NoSuchAlgorithmException|SecureRandom)"
           + "|dev\\.telltale\\.internal\\.util\\.(?!Clock)\\w+");
   /** Uses that need no import (java.lang) or could be written fully qualified. */

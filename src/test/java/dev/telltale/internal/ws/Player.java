@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -82,9 +83,28 @@ final class Player {
 
   /** Frames decoded from {@code wire} (identical every way), then "ERROR code: message" if any. */
   List<String> frameWays(byte[] wire) {
+    return allWays(wire, this::frames);
+  }
+
+  /** Decodes {@code wire} and expects failure with {@code closeCode}; returns the message. */
+  String frameFailure(byte[] wire, int closeCode) {
+    return failure(frameWays(wire), closeCode);
+  }
+
+  /** Messages and control frames from {@code wire}, identical every way, then any error. */
+  List<String> messageWays(byte[] wire) {
+    return allWays(wire, this::messages);
+  }
+
+  /** Plays {@code wire} and expects failure with {@code closeCode}; returns the message. */
+  String messageFailure(byte[] wire, int closeCode) {
+    return failure(messageWays(wire), closeCode);
+  }
+
+  private static List<String> allWays(byte[] wire, BiFunction<byte[], int[], List<String>> play) {
     List<String> expected = null;
     for (int[] cuts : ways(wire.length)) {
-      List<String> actual = frames(wire, cuts);
+      List<String> actual = play.apply(wire, cuts);
       if (expected == null) {
         expected = actual;
       } else {
@@ -94,12 +114,11 @@ final class Player {
     return expected;
   }
 
-  /** Decodes {@code wire} and expects failure with {@code closeCode}; returns the message. */
-  String frameFailure(byte[] wire, int closeCode) {
-    List<String> out = frameWays(wire);
-    String last = out.get(out.size() - 1);
-    assertTrue(last.startsWith("ERROR " + closeCode + ": "), () -> "expected failure: " + out);
-    return last.substring(("ERROR " + closeCode + ": ").length());
+  private static String failure(List<String> out, int closeCode) {
+    String prefix = "ERROR " + closeCode + ": ";
+    String last = out.isEmpty() ? "" : out.get(out.size() - 1);
+    assertTrue(last.startsWith(prefix), () -> "expected failure: " + out);
+    return last.substring(prefix.length());
   }
 
   List<String> frames(byte[] wire, int[] cuts) {
@@ -140,28 +159,6 @@ final class Player {
       out.add("ERROR " + e.closeCode() + ": " + e.getMessage());
     }
     return out;
-  }
-
-  /** Messages and control frames from {@code wire}, identical every way, then any error. */
-  List<String> messageWays(byte[] wire) {
-    List<String> expected = null;
-    for (int[] cuts : ways(wire.length)) {
-      List<String> actual = messages(wire, cuts);
-      if (expected == null) {
-        expected = actual;
-      } else {
-        assertEquals(expected, actual, describe(cuts));
-      }
-    }
-    return expected;
-  }
-
-  /** Plays {@code wire} and expects failure with {@code closeCode}; returns the message. */
-  String messageFailure(byte[] wire, int closeCode) {
-    List<String> out = messageWays(wire);
-    String last = out.get(out.size() - 1);
-    assertTrue(last.startsWith("ERROR " + closeCode + ": "), () -> "expected failure: " + out);
-    return last.substring(("ERROR " + closeCode + ": ").length());
   }
 
   List<String> messages(byte[] wire, int[] cuts) {

@@ -80,9 +80,8 @@ class Utf8ValidatorTest {
     byte[] bytes = unhex(hex);
     assertEquals(valid, validateWhole(bytes, 0), "whole");
     assertEquals(valid, validateWhole(bytes, 1), "whole little-endian");
-    assertEquals(valid, validateInPieces(bytes, everyByte(bytes.length)), "one byte per feed");
-    for (int cut = 1; cut < bytes.length; cut++) {
-      assertEquals(valid, validateInPieces(bytes, new int[] {cut}), "split at " + cut);
+    for (int[] cuts : Player.ways(bytes.length)) {
+      assertEquals(valid, validateInPieces(bytes, cuts), Player.describe(cuts));
     }
     // Padded with ASCII long enough to take the 8-bytes-at-a-time path on both sides.
     byte[] padded = concat("Hello, world! ".getBytes(StandardCharsets.US_ASCII), bytes,
@@ -238,14 +237,6 @@ class Utf8ValidatorTest {
       from = to;
     }
     return ok && v.complete();
-  }
-
-  private static int[] everyByte(int length) {
-    int[] cuts = new int[Math.max(0, length - 1)];
-    for (int i = 0; i < cuts.length; i++) {
-      cuts[i] = i + 1;
-    }
-    return cuts;
   }
 
   private static byte[] concat(byte[]... parts) {
