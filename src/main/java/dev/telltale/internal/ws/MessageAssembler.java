@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  * incomplete. Control frames may arrive between the fragments of a data message and are delivered at
  * once.
  *
+ * <p>Frames after a CLOSE frame are ignored (RFC 6455 §5.5.1 allows none), should a caller feed
+ * them; {@link FrameReader} already drops them.
+ *
  * <p>After a {@link WsProtocolException} the state is undefined: fail the connection with its close
  * code.
  */
@@ -48,6 +51,9 @@ public final class MessageAssembler {
   private final Utf8Validator utf8 = new Utf8Validator();
   private final Utf8Validator reasonUtf8 = new Utf8Validator();
   private final PerMessageDeflate.InflateSink inflateSink = this::inflated;
+
+  /** Whether a CLOSE frame was delivered: later frames are ignored. */
+  private boolean closed;
 
   /** Whether a data message has started and not yet ended. */
   private boolean inMessage;
@@ -85,6 +91,9 @@ public final class MessageAssembler {
    */
   public void frame(boolean fin, boolean rsv1, int opcode, ByteBuffer payload)
       throws WsProtocolException {
+    if (closed) {
+      return;
+    }
     switch (opcode) {
       case WsOpcode.PING:
         listener.ping(payload);
@@ -158,6 +167,7 @@ public final class MessageAssembler {
   }
 
   private void close(ByteBuffer payload) throws WsProtocolException {
+    closed = true;
     int length = payload.remaining();
     if (length == 0) {
       listener.close(CloseCodes.NO_STATUS, "");

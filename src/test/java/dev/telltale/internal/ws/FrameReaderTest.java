@@ -7,6 +7,7 @@ import static dev.telltale.internal.ws.Wire.header;
 import static dev.telltale.internal.ws.Wire.hex;
 import static dev.telltale.internal.ws.Wire.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,6 +118,21 @@ class FrameReaderTest {
     assertEquals(
         List.of("BINARY 010203", "FIN PING 09", "FIN CONTINUATION 04", "FIN CLOSE 03e8627965"),
         player.frameWays(wire));
+  }
+
+  @Test
+  void everythingAfterACloseFrameIsDroppedUnread() throws Exception {
+    byte[] wire =
+        concat(
+            Wire.close(1000, ""),
+            frame(true, WsOpcode.TEXT, utf8("late")),
+            bytes(0xFF, 0xFF, 0xFF)); // would be a protocol error if it were decoded
+    assertEquals(List.of("FIN CLOSE 03e8"), player.frameWays(wire));
+    FrameReader reader = new FrameReader(100, false);
+    reader.decode(ByteBuffer.wrap(frame(true, WsOpcode.PING, new byte[0])), (f, r, o, p) -> {});
+    assertFalse(reader.closeReceived());
+    reader.decode(ByteBuffer.wrap(frame(true, WsOpcode.CLOSE, new byte[0])), (f, r, o, p) -> {});
+    assertTrue(reader.closeReceived());
   }
 
   @Test
