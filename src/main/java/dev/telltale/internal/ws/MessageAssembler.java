@@ -50,7 +50,7 @@ public final class MessageAssembler {
   private final Listener listener;
   private final Utf8Validator utf8 = new Utf8Validator();
   private final Utf8Validator reasonUtf8 = new Utf8Validator();
-  private final PerMessageDeflate.InflateSink inflateSink = this::inflated;
+  private final PerMessageDeflate.InflateSink inflateSink = this::deliver;
 
   /** Whether a CLOSE frame was delivered: later frames are ignored. */
   private boolean closed;
@@ -60,7 +60,10 @@ public final class MessageAssembler {
 
   private boolean text;
   private boolean compressed;
-  /** Payload bytes of the current message so far (decompressed size for compressed messages). */
+  /**
+   * Payload bytes of the current uncompressed message so far; the inflater bounds a compressed
+   * message's decompressed size itself.
+   */
   private long messageSize;
 
   /**
@@ -145,11 +148,6 @@ public final class MessageAssembler {
         deliver(payload, fin);
       }
     }
-  }
-
-  private void inflated(ByteBuffer chunk, boolean last) throws WsProtocolException {
-    messageSize += chunk.remaining();
-    deliver(chunk, last);
   }
 
   private void deliver(ByteBuffer bytes, boolean last) throws WsProtocolException {

@@ -27,7 +27,9 @@ public final class PerMessageDeflate {
   /** The empty stored block a sync flush ends with; RFC 7692 §7.2.1 strips it, §7.2.2 re-adds it. */
   private static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
 
-  /** Output buffer size of both directions: bounds what one inflate step can allocate. */
+  private static final byte[] EMPTY = new byte[0];
+
+  /** Size of the reused inflate output buffer: bounds the memory an incoming message costs. */
   private static final int CHUNK = 16 * 1024;
 
   private final boolean serverNoContextTakeover;
@@ -223,6 +225,7 @@ public final class PerMessageDeflate {
       // would be invalid: §7.2.3.6 sends a single 00 byte.
       out.clear().put((byte) 0).flip();
     }
+    deflater.setInput(EMPTY); // do not pin the caller's buffer until the next message
     if (clientNoContextTakeover) {
       deflater.reset();
     }
@@ -249,10 +252,12 @@ public final class PerMessageDeflate {
    * buffer (valid only during the call); the last call of a message has {@code last=true}, possibly
    * with an empty chunk. {@code compressed}'s position advances to its limit.
    *
-   * @param maxOutput the most bytes the whole message may inflate to; more fails at once with 1009,
-   *     before anything beyond it is produced, so a decompression bomb costs one chunk of memory
+   * @param maxOutput the most bytes the whole message may inflate to; more fails with 1009 as soon
+   *     as one output chunk crosses it, before any byte past it is delivered, so a decompression
+   *     bomb costs one chunk of memory and the time to inflate {@code maxOutput} bytes
    * @throws WsProtocolException 1009 past {@code maxOutput}, 1007 for data that is not valid
-   *     DEFLATE, or whatever the sink throws
+   *     DEFLATE, or whatever the sink throws; after any exception the inflate state is undefined
+   *     and the connection is to be failed
    */
   public void inflate(ByteBuffer compressed, boolean fin, long maxOutput, InflateSink sink)
       throws WsProtocolException {
@@ -314,8 +319,6 @@ public final class PerMessageDeflate {
       inflater.setInput(EMPTY);
     }
   }
-
-  private static final byte[] EMPTY = new byte[0];
 
   /** Receives inflated output. */
   public interface InflateSink {
