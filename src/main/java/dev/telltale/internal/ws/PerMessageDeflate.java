@@ -1,7 +1,9 @@
 package dev.telltale.internal.ws;
 
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -91,6 +93,7 @@ public final class PerMessageDeflate {
     boolean clientNoContext = false;
     int serverBits = -1;
     int clientBits = -1;
+    Set<String> seen = new HashSet<>();
     for (int i = 1; i < parts.length; i++) {
       String param = parts[i].trim();
       String value = null;
@@ -106,28 +109,16 @@ public final class PerMessageDeflate {
       switch (key) {
         case "server_no_context_takeover":
           noValue(key, value);
-          if (serverNoContext) {
-            throw duplicate(key);
-          }
           serverNoContext = true;
           break;
         case "client_no_context_takeover":
           noValue(key, value);
-          if (clientNoContext) {
-            throw duplicate(key);
-          }
           clientNoContext = true;
           break;
         case "server_max_window_bits":
-          if (serverBits >= 0) {
-            throw duplicate(key);
-          }
           serverBits = windowBits(key, value);
           break;
         case "client_max_window_bits":
-          if (clientBits >= 0) {
-            throw duplicate(key);
-          }
           clientBits = windowBits(key, value);
           if (clientBits < 15) {
             throw failure(
@@ -137,8 +128,10 @@ public final class PerMessageDeflate {
           }
           break;
         default:
-          throw failure(
-              "server sent unknown " + NAME + " parameter \"" + key + "\"");
+          throw failure("server sent unknown " + NAME + " parameter \"" + key + "\"");
+      }
+      if (!seen.add(key)) {
+        throw failure(NAME + " parameter " + key + " appears more than once");
       }
     }
     return new PerMessageDeflate(serverNoContext, clientNoContext, serverBits < 0 ? 15 : serverBits);
@@ -170,10 +163,6 @@ public final class PerMessageDeflate {
       return value.substring(1, value.length() - 1);
     }
     return value;
-  }
-
-  private static WsProtocolException duplicate(String key) {
-    return failure(NAME + " parameter " + key + " appears more than once");
   }
 
   private static WsProtocolException failure(String message) {
