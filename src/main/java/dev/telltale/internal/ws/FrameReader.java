@@ -19,6 +19,10 @@ import java.nio.ByteBuffer;
  * internal buffer) that is valid only during the call; the sink must consume or copy it before
  * returning. Its position may be moved by the sink; the reader does not care.
  *
+ * <p><b>After a close frame</b> nothing the server sends means anything (RFC 6455 §5.5.1: no
+ * frames may follow it), so once a CLOSE frame is delivered every further byte is consumed and
+ * dropped unread: bytes after it cannot fail the closing handshake.
+ *
  * <p><b>Errors.</b> After a {@link WsProtocolException} (from the checks here or thrown by the sink)
  * the reader's state is undefined: the connection is to be failed with the exception's close code.
  */
@@ -55,6 +59,9 @@ public final class FrameReader {
   /** Whether the next delivered piece of the current data frame is its first. */
   private boolean firstPiece;
 
+  /** Whether a CLOSE frame was delivered: the rest of the stream is ignored. */
+  private boolean closed;
+
   /** Collects a control frame's payload when it spans reads. */
   private final ByteBuffer control = ByteBuffer.allocate(MAX_CONTROL_PAYLOAD);
 
@@ -80,6 +87,10 @@ public final class FrameReader {
    */
   public void decode(ByteBuffer src, Sink sink) throws WsProtocolException {
     while (src.hasRemaining()) {
+      if (closed) {
+        src.position(src.limit());
+        return;
+      }
       if (payloadRemaining < 0) {
         readHeader(src, sink);
       } else if (WsOpcode.isControl(opcode)) {
@@ -90,7 +101,16 @@ public final class FrameReader {
     }
   }
 
-  /** Whether the reader is between frames: no partial header or payload is pending. */
+  /** Whether a CLOSE frame has been delivered (everything after it is dropped). */
+  public boolean closeReceived() {
+    return closed;
+  }
+
+  /**
+   * Whether the reader is between frames: no partial header or payload is pending. Asked from
+   * within {@link Sink#frame}, it tells whether the piece being delivered ends its frame on the wire
+   * (a split data frame's earlier pieces answer false).
+   */
   public boolean atFrameBoundary() {
     return payloadRemaining < 0 && headerLength == 0;
   }
@@ -199,6 +219,7 @@ public final class FrameReader {
     if (control.position() == 0 && src.remaining() >= wanted) {
       payloadRemaining = -1;
       deliver(src, wanted, fin, rsv1, opcode, sink);
+      closed = opcode == WsOpcode.CLOSE;
       return;
     }
     int n = Math.min(wanted, src.remaining());
@@ -211,6 +232,7 @@ public final class FrameReader {
       payloadRemaining = -1;
       control.flip();
       sink.frame(fin, false, opcode, control);
+      closed = opcode == WsOpcode.CLOSE;
     }
   }
 

@@ -71,21 +71,24 @@ public final class FrameWriter {
       throw new java.nio.BufferOverflowException();
     }
     dst.put((byte) ((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode));
+    // putShort/putInt/putLong would honour dst's byte order; the wire is big-endian whatever it is.
     if (length <= 125) {
       dst.put((byte) (0x80 | length));
     } else if (length <= 0xFFFF) {
       dst.put((byte) (0x80 | 126));
-      dst.putShort((short) length);
+      putBigEndian(dst, length, 2);
     } else {
       dst.put((byte) (0x80 | 127));
-      dst.putLong(length);
+      putBigEndian(dst, length, 8);
     }
-    // putInt/putLong honour dst's byte order; the wire order is big-endian, so write explicitly.
-    dst.put((byte) (maskKey >>> 24));
-    dst.put((byte) (maskKey >>> 16));
-    dst.put((byte) (maskKey >>> 8));
-    dst.put((byte) maskKey);
+    putBigEndian(dst, maskKey & 0xFFFFFFFFL, 4);
     mask(payload, maskKey, dst);
+  }
+
+  private static void putBigEndian(ByteBuffer dst, long value, int bytes) {
+    for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+      dst.put((byte) (value >>> shift));
+    }
   }
 
   /**

@@ -15,6 +15,9 @@ import java.nio.charset.StandardCharsets;
  * incomplete. Control frames may arrive between the fragments of a data message and are delivered at
  * once.
  *
+ * <p>Frames after a CLOSE frame are ignored (RFC 6455 §5.5.1 allows none), should a caller feed
+ * them; {@link FrameReader} already drops them.
+ *
  * <p>After a {@link WsProtocolException} the state is undefined: fail the connection with its close
  * code.
  */
@@ -47,14 +50,20 @@ public final class MessageAssembler {
   private final Listener listener;
   private final Utf8Validator utf8 = new Utf8Validator();
   private final Utf8Validator reasonUtf8 = new Utf8Validator();
-  private final PerMessageDeflate.InflateSink inflateSink = this::inflated;
+  private final PerMessageDeflate.InflateSink inflateSink = this::deliver;
+
+  /** Whether a CLOSE frame was delivered: later frames are ignored. */
+  private boolean closed;
 
   /** Whether a data message has started and not yet ended. */
   private boolean inMessage;
 
   private boolean text;
   private boolean compressed;
-  /** Payload bytes of the current message so far (decompressed size for compressed messages). */
+  /**
+   * Payload bytes of the current uncompressed message so far; the inflater bounds a compressed
+   * message's decompressed size itself.
+   */
   private long messageSize;
 
   /**
@@ -85,6 +94,9 @@ public final class MessageAssembler {
    */
   public void frame(boolean fin, boolean rsv1, int opcode, ByteBuffer payload)
       throws WsProtocolException {
+    if (closed) {
+      return;
+    }
     switch (opcode) {
       case WsOpcode.PING:
         listener.ping(payload);
@@ -138,11 +150,6 @@ public final class MessageAssembler {
     }
   }
 
-  private void inflated(ByteBuffer chunk, boolean last) throws WsProtocolException {
-    messageSize += chunk.remaining();
-    deliver(chunk, last);
-  }
-
   private void deliver(ByteBuffer bytes, boolean last) throws WsProtocolException {
     if (text) {
       if (!utf8.feed(bytes)) {
@@ -158,6 +165,7 @@ public final class MessageAssembler {
   }
 
   private void close(ByteBuffer payload) throws WsProtocolException {
+    closed = true;
     int length = payload.remaining();
     if (length == 0) {
       listener.close(CloseCodes.NO_STATUS, "");

@@ -1,7 +1,9 @@
 package dev.telltale.internal.ws;
 
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -27,7 +29,9 @@ public final class PerMessageDeflate {
   /** The empty stored block a sync flush ends with; RFC 7692 §7.2.1 strips it, §7.2.2 re-adds it. */
   private static final byte[] TAIL = {0x00, 0x00, (byte) 0xFF, (byte) 0xFF};
 
-  /** Output buffer size of both directions: bounds what one inflate step can allocate. */
+  private static final byte[] EMPTY = new byte[0];
+
+  /** Size of the reused inflate output buffer: bounds the memory an incoming message costs. */
   private static final int CHUNK = 16 * 1024;
 
   private final boolean serverNoContextTakeover;
@@ -71,7 +75,7 @@ public final class PerMessageDeflate {
       if (extension.trim().isEmpty()) {
         continue; // RFC 9110 list syntax allows empty elements
       }
-      String[] parts = extension.split(";");
+      String[] parts = extension.split(";", -1); // -1: keep a trailing empty parameter, to reject it
       String name = parts[0].trim();
       if (!name.equalsIgnoreCase(NAME)) {
         throw failure("server accepted extension \"" + name + "\", which was not offered");
@@ -89,6 +93,7 @@ public final class PerMessageDeflate {
     boolean clientNoContext = false;
     int serverBits = -1;
     int clientBits = -1;
+    Set<String> seen = new HashSet<>();
     for (int i = 1; i < parts.length; i++) {
       String param = parts[i].trim();
       String value = null;
@@ -98,31 +103,22 @@ public final class PerMessageDeflate {
         param = param.substring(0, eq).trim();
       }
       String key = param.toLowerCase(Locale.ROOT);
+      if (key.isEmpty()) {
+        throw failure(NAME + " response has an empty parameter");
+      }
       switch (key) {
         case "server_no_context_takeover":
           noValue(key, value);
-          if (serverNoContext) {
-            throw duplicate(key);
-          }
           serverNoContext = true;
           break;
         case "client_no_context_takeover":
           noValue(key, value);
-          if (clientNoContext) {
-            throw duplicate(key);
-          }
           clientNoContext = true;
           break;
         case "server_max_window_bits":
-          if (serverBits >= 0) {
-            throw duplicate(key);
-          }
           serverBits = windowBits(key, value);
           break;
         case "client_max_window_bits":
-          if (clientBits >= 0) {
-            throw duplicate(key);
-          }
           clientBits = windowBits(key, value);
           if (clientBits < 15) {
             throw failure(
@@ -132,8 +128,10 @@ public final class PerMessageDeflate {
           }
           break;
         default:
-          throw failure(
-              "server sent unknown " + NAME + " parameter \"" + (key.isEmpty() ? param : key) + "\"");
+          throw failure("server sent unknown " + NAME + " parameter \"" + key + "\"");
+      }
+      if (!seen.add(key)) {
+        throw failure(NAME + " parameter " + key + " appears more than once");
       }
     }
     return new PerMessageDeflate(serverNoContext, clientNoContext, serverBits < 0 ? 15 : serverBits);
@@ -165,10 +163,6 @@ public final class PerMessageDeflate {
       return value.substring(1, value.length() - 1);
     }
     return value;
-  }
-
-  private static WsProtocolException duplicate(String key) {
-    return failure(NAME + " parameter " + key + " appears more than once");
   }
 
   private static WsProtocolException failure(String message) {
@@ -220,6 +214,7 @@ public final class PerMessageDeflate {
       // would be invalid: §7.2.3.6 sends a single 00 byte.
       out.clear().put((byte) 0).flip();
     }
+    deflater.setInput(EMPTY); // do not pin the caller's buffer until the next message
     if (clientNoContextTakeover) {
       deflater.reset();
     }
@@ -246,10 +241,12 @@ public final class PerMessageDeflate {
    * buffer (valid only during the call); the last call of a message has {@code last=true}, possibly
    * with an empty chunk. {@code compressed}'s position advances to its limit.
    *
-   * @param maxOutput the most bytes the whole message may inflate to; more fails at once with 1009,
-   *     before anything beyond it is produced, so a decompression bomb costs one chunk of memory
+   * @param maxOutput the most bytes the whole message may inflate to; more fails with 1009 as soon
+   *     as one output chunk crosses it, before any byte past it is delivered, so a decompression
+   *     bomb costs one chunk of memory and the time to inflate {@code maxOutput} bytes
    * @throws WsProtocolException 1009 past {@code maxOutput}, 1007 for data that is not valid
-   *     DEFLATE, or whatever the sink throws
+   *     DEFLATE, or whatever the sink throws; after any exception the inflate state is undefined
+   *     and the connection is to be failed
    */
   public void inflate(ByteBuffer compressed, boolean fin, long maxOutput, InflateSink sink)
       throws WsProtocolException {
@@ -311,8 +308,6 @@ public final class PerMessageDeflate {
       inflater.setInput(EMPTY);
     }
   }
-
-  private static final byte[] EMPTY = new byte[0];
 
   /** Receives inflated output. */
   public interface InflateSink {
