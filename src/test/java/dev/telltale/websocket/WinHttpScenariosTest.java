@@ -234,6 +234,22 @@ class WinHttpScenariosTest {
   }
 
   @Test
+  void rule24_theSameRequestSentAgainUpgradesToAnotherWebSocket() throws Exception {
+    WebSocket first = upgradeWithEcho(false);
+    Request request = first.parent();
+    assertEquals(ErrorCode.INCORRECT_HANDLE_STATE,
+        assertThrows(HandleException.class, () -> request.completeUpgrade(null)).code());
+    EchoListener second = new EchoListener(false, false);
+    server.enqueue(new MockResponse.Builder().webSocketUpgrade(second).build());
+    WebSocket again = fx.upgrade(request, "second");
+    assertTrue(again != first);
+    assertEquals("second", again.context());
+    await(again.send(WebSocketBufferType.UTF8_MESSAGE, ByteBuffer.wrap("2".getBytes(StandardCharsets.UTF_8))));
+    assertEquals(new WebSocketStatus(1, WebSocketBufferType.UTF8_MESSAGE), await(again.receive(ByteBuffer.allocate(8))));
+    receiveBanner(first); // the first one still works
+  }
+
+  @Test
   void rule26_secondSendWhileOneIsPendingIsInvalidOperation() throws Exception {
     WebSocket socket = upgradeWithEcho(false);
     // a send stays pending while the loop has not run it; a 4 MiB one long enough to try again
