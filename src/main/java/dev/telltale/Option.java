@@ -100,6 +100,32 @@ public final class Option<T> {
   public static final Option<Duration> WEB_SOCKET_KEEPALIVE_INTERVAL =
       new Option<>("WEB_SOCKET_KEEPALIVE_INTERVAL", Duration.class, Duration.ZERO, SESSION_AND_REQUEST,
           v -> v.isZero() || v.compareTo(Duration.ofSeconds(15)) >= 0, "zero (off) or at least 15 s");
+  /**
+   * {@code WINHTTP_OPTION_DECOMPRESSION}: content codings to decode (default none, as in WinHTTP).
+   * When not empty, requests carry {@code Accept-Encoding} with these codings (unless the
+   * application set its own) and a response whose {@code Content-Encoding} is one of them is
+   * decoded while it is read: DATA_AVAILABLE and READ_COMPLETE count decoded bytes. The response
+   * headers stay as received, so {@code Content-Length} still gives the encoded size.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static final Option<Set<Decompression>> DECOMPRESSION =
+      new Option<>("DECOMPRESSION", (Class) Set.class, Set.of(), SESSION_AND_REQUEST, v -> true,
+          "a set of decompression codings");
+  /**
+   * Most decoded bytes one response body may expand to (default 1 GiB); beyond it the read fails
+   * with INVALID_SERVER_RESPONSE. A telltale addition guarding against decompression bombs.
+   */
+  public static final Option<Long> MAX_DECOMPRESSED_SIZE =
+      new Option<>("MAX_DECOMPRESSED_SIZE", Long.class, 1L << 30, SESSION_AND_REQUEST,
+          v -> v >= 1, "at least 1 byte");
+  /**
+   * Most decoded bytes per encoded byte (default 100) once a body has expanded past 1 MiB; beyond
+   * it the read fails with INVALID_SERVER_RESPONSE. A telltale addition: deflate reaches about
+   * 1000:1 on a bomb, while real content rarely exceeds 20:1.
+   */
+  public static final Option<Integer> MAX_DECOMPRESSION_RATIO =
+      new Option<>("MAX_DECOMPRESSION_RATIO", Integer.class, 100, SESSION_AND_REQUEST,
+          v -> v >= 1, "at least 1");
   /** {@code WINHTTP_OPTION_USER_AGENT}: the {@code User-Agent} sent with each request. */
   public static final Option<String> USER_AGENT =
       new Option<>("USER_AGENT", String.class, "telltale/0.1", SESSION_ONLY,

@@ -95,6 +95,14 @@ public final class RequestMessage {
     }
   }
 
+  /** This message with {@code extra} fields (name, value pairs) appended, for one attempt. */
+  RequestMessage withFields(List<String> extra) {
+    List<String> all = new ArrayList<>(fields.size() + extra.size());
+    all.addAll(fields);
+    all.addAll(extra);
+    return new RequestMessage(method, target, origin, all);
+  }
+
   /** The same request sent elsewhere, with another method, optionally without body fields. */
   RequestMessage redirected(String newMethod, Origin newOrigin, String newTarget, boolean dropBody) {
     boolean crossOrigin = !newOrigin.sameSiteAs(origin);

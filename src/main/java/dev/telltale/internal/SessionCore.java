@@ -29,6 +29,7 @@ public final class SessionCore {
   private final TlsContext tls;
   private volatile boolean terminated;
   private volatile HandleCore sessionHandle;
+  private volatile java.net.CookieHandler cookieHandler;
 
   public SessionCore(int ioThreads, NameResolver resolver, Executor callbackExecutor,
       long idleTimeoutNanos, TlsContext tls) {
@@ -50,6 +51,16 @@ public final class SessionCore {
   /** Binds the session handle whose options (user agent, connection limit) apply. */
   public void bind(HandleCore handle) {
     this.sessionHandle = handle;
+  }
+
+  /** Sets the session's cookie handler (null: no cookies), once, from the builder. */
+  public void cookieHandler(java.net.CookieHandler handler) {
+    this.cookieHandler = handler;
+  }
+
+  /** The session's cookie handler, or null when cookies are off. */
+  java.net.CookieHandler cookieHandler() {
+    return cookieHandler;
   }
 
   String userAgent() {
