@@ -41,7 +41,7 @@ final class ExchangeFeatures {
   RequestMessage forWire(RequestMessage message) {
     List<String> extra = new ArrayList<>(6);
     auth.addFields(message.method, message.target, message.field("Authorization") == null
-        && toCredentialOrigin(message), false, extra);
+        && toCredentialOrigin(message), viaProxy(), extra);
     CookieHandler cookies = core.session().cookieHandler();
     if (cookies != null) {
       Cookies.addFields(cookies, message, extra);
@@ -68,7 +68,16 @@ final class ExchangeFeatures {
       return false;
     }
     return auth.shouldRetry(status, head.values(Authenticator.challengeField(status)),
-        message.field("Authorization") == null && toCredentialOrigin(message), replayable);
+        message.field("Authorization") == null && toCredentialOrigin(message), viaProxy(), replayable);
+  }
+
+  /**
+   * Whether attempts go through an HTTP proxy, which may see proxy credentials. Never yet: proxy
+   * support lands separately and answers here; until then a 407 is delivered to the application
+   * and proxy credentials are never sent, so they cannot reach an origin server.
+   */
+  private boolean viaProxy() {
+    return false;
   }
 
   private boolean toCredentialOrigin(RequestMessage message) {

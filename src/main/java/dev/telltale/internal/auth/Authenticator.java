@@ -100,13 +100,16 @@ public final class Authenticator {
 
   /**
    * A 401 or 407 arrived with {@code challengeValues} (its WWW-Authenticate or Proxy-Authenticate
-   * values): whether to send the request again with credentials. {@code toCredentialOrigin} as in
-   * {@link #addFields}; {@code replayable}: the request body can be sent a second time.
+   * values): whether to send the request again with credentials. {@code toCredentialOrigin} and
+   * {@code viaProxy} as in {@link #addFields} (a 407 from anything but a proxy is not answered:
+   * proxy credentials would go to the server); {@code replayable}: the request body can be sent
+   * a second time.
    */
   public boolean shouldRetry(int status, List<String> challengeValues, boolean toCredentialOrigin,
-      boolean replayable) {
+      boolean viaProxy, boolean replayable) {
     AuthTarget target = status == 401 ? AuthTarget.SERVER : status == 407 ? AuthTarget.PROXY : null;
-    if (target == null || !replayable || (target == AuthTarget.SERVER && !toCredentialOrigin)) {
+    if (target == null || !replayable || (target == AuthTarget.SERVER && !toCredentialOrigin)
+        || (target == AuthTarget.PROXY && !viaProxy)) {
       return false;
     }
     int t = target.ordinal();
