@@ -527,7 +527,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       discard(c);
       return;
     }
-    if (decoder.isComplete() && head.keepAlive() && !requestSaysClose && !c.hasBuffered()) {
+    // withheld: the server answered before 100 Continue and may still wait for the body
+    if (decoder.isComplete() && head.keepAlive() && !requestSaysClose && !c.hasBuffered()
+        && !body.withheld()) {
       session.pool().release(c);
     } else {
       discard(c);
