@@ -17,6 +17,7 @@ import dev.telltale.Request;
 import dev.telltale.Session;
 import dev.telltale.testing.RecordingCallback;
 import dev.telltale.testkit.LeakCheck;
+import dev.telltale.testkit.RawServer;
 import dev.telltale.testkit.Roundtrip;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -229,6 +230,37 @@ class DecompressionTest {
   void aBodyThatIsNotGzipAtAllFails() throws Exception {
     server.enqueue(encoded("gzip", TEXT));
     assertInvalid(TEXT, "gzip");
+  }
+
+  @Test
+  void aConnectionClosedInsideTheEncodedBodyIsAConnectionError() throws Exception {
+    byte[] gz = gzip(TEXT);
+    try (RawServer raw = RawServer.start(c -> {
+      c.readHead();
+      c.write("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + gz.length + "\r\n\r\n");
+      c.write(Arrays.copyOf(gz, gz.length / 2));
+      c.close();
+    })) {
+      Connect rawConnect = session.connect("127.0.0.1", raw.port());
+      try (Request request = rawConnect.openRequest("GET", "/")) {
+        request.setOption(Option.DECOMPRESSION, EnumSet.allOf(Decompression.class));
+        await(request.sendRequest());
+        await(request.receiveResponse());
+        ByteBuffer buffer = ByteBuffer.allocate(TEXT.length);
+        HttpException error = null;
+        while (error == null) {
+          var read = request.readData(buffer);
+          try {
+            assertTrue(await(read) > 0, "a cut body must not end normally");
+          } catch (java.util.concurrent.ExecutionException e) {
+            error = failureOf(read);
+          }
+        }
+        assertEquals(ErrorCode.CONNECTION_ERROR, error.code());
+      } finally {
+        rawConnect.close();
+      }
+    }
   }
 
   private HttpException assertInvalid(byte[] body, String coding) throws Exception {
