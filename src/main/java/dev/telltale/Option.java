@@ -105,6 +105,16 @@ public final class Option<T> {
       new Option<>("USER_AGENT", String.class, "telltale/0.1", SESSION_ONLY,
           v -> v.indexOf('\r') < 0 && v.indexOf('\n') < 0, "no CR or LF");
 
+  /**
+   * {@code WINHTTP_OPTION_PROXY}: how requests reach their servers (default
+   * {@link ProxySettings#none()}). Set on the session (or with {@link Session.Builder#proxy}) for
+   * all requests, or on a request before it is sent; a request copies the session's value when it
+   * is created.
+   */
+  public static final Option<ProxySettings> PROXY =
+      new Option<>("PROXY", ProxySettings.class, ProxySettings.none(), SESSION_AND_REQUEST,
+          v -> true, "proxy settings");
+
   private final String name;
   private final Class<T> valueType;
   private final T defaultValue;

@@ -36,6 +36,7 @@ public final class Session implements Handle {
     engine.bind(core);
     this.sslContext = builder.sslContext;
     core.setOption(Option.USER_AGENT, builder.userAgent);
+    core.setOption(Option.PROXY, builder.proxy);
     applyTimeouts(builder.timeouts);
   }
 
@@ -164,8 +165,18 @@ public final class Session implements Handle {
     private NameResolver resolver = NameResolver.SYSTEM;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private ProxySettings proxy = ProxySettings.none();
 
     private Builder() {}
+
+    /**
+     * How requests reach their servers (default {@link ProxySettings#none()}): the session's
+     * {@link Option#PROXY}, which each request copies when it is created.
+     */
+    public Builder proxy(ProxySettings proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
+      return this;
+    }
 
     /** The {@code User-Agent} sent with each request (WinHttpOpen's agent string). */
     public Builder userAgent(String userAgent) {

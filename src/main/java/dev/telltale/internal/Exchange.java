@@ -311,7 +311,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       events.emit(StatusEvent.SendingRequest.INSTANCE);
     }
     ByteBuffer headBytes = message.encodeHead(core.session().userAgent(), body.declaredLength(),
-        Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)));
+        Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)), conn.origin());
     bytesSent = headBytes.remaining();
     if (body.waitsForContinue()) {
       io.write(conn, new ByteBuffer[] {headBytes}, this::awaitContinue);
