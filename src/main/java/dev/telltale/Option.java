@@ -33,7 +33,11 @@ public final class Option<T> {
 
   /** {@code WINHTTP_OPTION_RESOLVE_TIMEOUT}: time allowed for name resolution (default infinite). */
   public static final Option<Duration> RESOLVE_TIMEOUT = timeout("RESOLVE_TIMEOUT", Timeouts.defaults().resolve());
-  /** {@code WINHTTP_OPTION_CONNECT_TIMEOUT}: time allowed per connection attempt (default 60 s). */
+  /**
+   * {@code WINHTTP_OPTION_CONNECT_TIMEOUT}: time allowed to connect (default 60 s): the whole race
+   * of attempts when a host has several addresses, then again for a proxy tunnel and for the TLS
+   * handshake.
+   */
   public static final Option<Duration> CONNECT_TIMEOUT = timeout("CONNECT_TIMEOUT", Timeouts.defaults().connect());
   /** {@code WINHTTP_OPTION_SEND_TIMEOUT}: time allowed for a pending write to progress (default 30 s). */
   public static final Option<Duration> SEND_TIMEOUT = timeout("SEND_TIMEOUT", Timeouts.defaults().send());
