@@ -157,12 +157,14 @@ final class ProxyTunnel implements Connection.User {
         && ConnectRequest.offersBasic(head)) {
       finish();
       listener.tunnelWantsCredentials(connection);
-    } else if (head.statusCode() == 407) {
+    } else if (head.statusCode() == 407 || head.statusCode() == 401 && sendCredentials) {
+      // tinyproxy, among others, answers rejected credentials with 401 rather than 407
       fail(new HttpException(ErrorCode.LOGIN_FAILURE, "the proxy " + hop + " answered CONNECT "
-          + target() + " with " + ConnectRequest.status(head) + (hop.hasCredentials()
-              ? ConnectRequest.offersBasic(head) ? ": it rejected the credentials"
-                  : ": it offers no Basic challenge (" + head.values("Proxy-Authenticate") + ")"
-              : ": it requires authentication; give ProxySettings.withCredentials")));
+          + target() + " with " + ConnectRequest.status(head) + (sendCredentials
+              ? ": it rejected the credentials"
+              : hop.hasCredentials()
+                  ? ": it offers no Basic challenge (" + head.values("Proxy-Authenticate") + ")"
+                  : ": it requires authentication; give ProxySettings.withCredentials")));
     } else {
       fail(new HttpException(ErrorCode.CANNOT_CONNECT, "the proxy " + hop + " refused CONNECT "
           + target() + ": " + ConnectRequest.status(head)));
