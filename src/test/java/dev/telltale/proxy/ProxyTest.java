@@ -133,6 +133,22 @@ class ProxyTest {
   }
 
   @Test
+  void aRequestCopiesTheSessionProxyAndMayOverrideIt() throws Exception {
+    fx = new ProxyFixture(ProxySettings.http("proxy.test", 3128));
+    MockWebServer origin = fx.server(false);
+    origin.enqueue(body("direct"));
+    Connect connect = fx.connect("origin.test", origin.getPort());
+    assertEquals(ProxySettings.http("proxy.test", 3128), connect.queryOption(Option.PROXY));
+    dev.telltale.testkit.AsyncAssertions.assertHandleException(ErrorCode.INCORRECT_HANDLE_TYPE,
+        () -> connect.setOption(Option.PROXY, ProxySettings.none()));
+    Request request = fx.request(connect, "/", false);
+    assertEquals(ProxySettings.http("proxy.test", 3128), request.queryOption(Option.PROXY));
+    request.setOption(Option.PROXY, ProxySettings.none());
+    assertEquals("direct", get(request));
+    assertEquals("GET / HTTP/1.1", take(origin).getRequestLine());
+  }
+
+  @Test
   void socks5WithoutAuthenticationSendsTheOriginNameToTheProxyAndPoolsTheTunnel() throws Exception {
     Socks5Server socks = new Socks5Server();
     fx = new ProxyFixture(ProxySettings.socks5("proxy.test", socks.port()));
