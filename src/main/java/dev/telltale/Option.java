@@ -33,7 +33,11 @@ public final class Option<T> {
 
   /** {@code WINHTTP_OPTION_RESOLVE_TIMEOUT}: time allowed for name resolution (default infinite). */
   public static final Option<Duration> RESOLVE_TIMEOUT = timeout("RESOLVE_TIMEOUT", Timeouts.defaults().resolve());
-  /** {@code WINHTTP_OPTION_CONNECT_TIMEOUT}: time allowed per connection attempt (default 60 s). */
+  /**
+   * {@code WINHTTP_OPTION_CONNECT_TIMEOUT}: time allowed to connect (default 60 s): the whole race
+   * of attempts when a host has several addresses, then again for a proxy tunnel and for the TLS
+   * handshake.
+   */
   public static final Option<Duration> CONNECT_TIMEOUT = timeout("CONNECT_TIMEOUT", Timeouts.defaults().connect());
   /** {@code WINHTTP_OPTION_SEND_TIMEOUT}: time allowed for a pending write to progress (default 30 s). */
   public static final Option<Duration> SEND_TIMEOUT = timeout("SEND_TIMEOUT", Timeouts.defaults().send());
@@ -130,6 +134,16 @@ public final class Option<T> {
   public static final Option<String> USER_AGENT =
       new Option<>("USER_AGENT", String.class, "telltale/0.1", SESSION_ONLY,
           v -> v.indexOf('\r') < 0 && v.indexOf('\n') < 0, "no CR or LF");
+
+  /**
+   * {@code WINHTTP_OPTION_PROXY}: how requests reach their servers (default
+   * {@link ProxySettings#none()}). Set on the session (or with {@link Session.Builder#proxy}) for
+   * all requests, or on a request before it is sent; a request copies the session's value when it
+   * is created.
+   */
+  public static final Option<ProxySettings> PROXY =
+      new Option<>("PROXY", ProxySettings.class, ProxySettings.none(), SESSION_AND_REQUEST,
+          v -> true, "proxy settings");
 
   private final String name;
   private final Class<T> valueType;

@@ -38,6 +38,7 @@ public final class Session implements Handle {
     engine.cookieHandler(builder.cookieHandler);
     this.sslContext = builder.sslContext;
     core.setOption(Option.USER_AGENT, builder.userAgent);
+    core.setOption(Option.PROXY, builder.proxy);
     applyTimeouts(builder.timeouts);
   }
 
@@ -167,8 +168,18 @@ public final class Session implements Handle {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private Duration idleTimeout = Duration.ofSeconds(30);
     private CookieHandler cookieHandler;
+    private ProxySettings proxy = ProxySettings.none();
 
     private Builder() {}
+
+    /**
+     * How requests reach their servers (default {@link ProxySettings#none()}): the session's
+     * {@link Option#PROXY}, which each request copies when it is created.
+     */
+    public Builder proxy(ProxySettings proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
+      return this;
+    }
 
     /** The {@code User-Agent} sent with each request (WinHttpOpen's agent string). */
     public Builder userAgent(String userAgent) {

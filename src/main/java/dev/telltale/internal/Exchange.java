@@ -324,8 +324,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (events.wants(CallbackStatus.SENDING_REQUEST)) {
       events.emit(StatusEvent.SendingRequest.INSTANCE);
     }
-    ByteBuffer headBytes = features.forWire(message).encodeHead(core.session().userAgent(), body.declaredLength(),
-        Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)));
+    ByteBuffer headBytes = features.forWire(message, conn.origin()).encodeHead(core.session().userAgent(),
+        body.declaredLength(), Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)), conn.origin());
     bytesSent = headBytes.remaining();
     if (body.waitsForContinue()) {
       io.write(conn, new ByteBuffer[] {headBytes}, this::awaitContinue);
@@ -473,7 +473,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       failAll(Errors.fromViolation(e));
       return;
     }
-    if (features.onFinalHead(message, parsed, !body.streamed())) {
+    if (features.onFinalHead(message, conn.origin(), parsed, !body.streamed())) {
       sendAgain(); // a challenge the request's credentials answer: once, on a clean connection
       return;
     }

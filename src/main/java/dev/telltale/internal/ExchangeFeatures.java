@@ -35,13 +35,14 @@ final class ExchangeFeatures {
   }
 
   /**
-   * {@code message} as it goes on the wire for this attempt: with credentials, cookies and
-   * {@code Accept-Encoding} added where the application did not set them itself.
+   * {@code message} as it goes on the wire for this attempt over the connection whose pool key is
+   * {@code route}: with credentials, cookies and {@code Accept-Encoding} added where the
+   * application did not set them itself.
    */
-  RequestMessage forWire(RequestMessage message) {
+  RequestMessage forWire(RequestMessage message, Origin route) {
     List<String> extra = new ArrayList<>(6);
-    auth.addFields(message.method, message.target, message.field("Authorization") == null
-        && toCredentialOrigin(message), viaProxy(), extra);
+    auth.addFields(message.method, message.wireTarget(route), message.field("Authorization") == null
+        && toCredentialOrigin(message), viaProxy(route), extra);
     CookieHandler cookies = core.session().cookieHandler();
     if (cookies != null) {
       Cookies.addFields(cookies, message, extra);
@@ -58,7 +59,7 @@ final class ExchangeFeatures {
    * A final response head for {@code message}: stores its cookies and says whether to send the
    * request again with credentials ({@code replayable}: the body can be sent twice).
    */
-  boolean onFinalHead(RequestMessage message, ResponseHead head, boolean replayable) {
+  boolean onFinalHead(RequestMessage message, Origin route, ResponseHead head, boolean replayable) {
     CookieHandler cookies = core.session().cookieHandler();
     if (cookies != null) {
       Cookies.store(cookies, message, head);
@@ -68,16 +69,19 @@ final class ExchangeFeatures {
       return false;
     }
     return auth.shouldRetry(status, head.values(Authenticator.challengeField(status)),
-        message.field("Authorization") == null && toCredentialOrigin(message), viaProxy(), replayable);
+        message.field("Authorization") == null && toCredentialOrigin(message), viaProxy(route),
+        replayable);
   }
 
   /**
-   * Whether attempts go through an HTTP proxy, which may see proxy credentials. Never yet: proxy
-   * support lands separately and answers here; until then a 407 is delivered to the application
-   * and proxy credentials are never sent, so they cannot reach an origin server.
+   * Whether this attempt's head is read by an HTTP proxy, the only party that may see proxy
+   * credentials: plain http without a tunnel. Through a CONNECT or SOCKS tunnel the head goes to
+   * the origin, so {@code Request.setCredentials(PROXY, ...)} must not go there (the tunnel is
+   * authenticated by {@code ProxySettings} credentials when it is opened), and a 407 from the
+   * origin is delivered to the application.
    */
-  private boolean viaProxy() {
-    return false;
+  private static boolean viaProxy(Origin route) {
+    return route != null && route.absoluteForm();
   }
 
   private boolean toCredentialOrigin(RequestMessage message) {

@@ -71,6 +71,18 @@ public final class SessionCore {
     return sessionHandle.value(dev.telltale.Option.MAX_CONNS_PER_SERVER);
   }
 
+  private final Set<dev.telltale.internal.proxy.ProxyHop> basicProxies =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Whether {@code hop} answered a CONNECT with a Basic challenge before: send credentials at once. */
+  boolean proxyWantsBasic(dev.telltale.internal.proxy.ProxyHop hop) {
+    return basicProxies.contains(hop);
+  }
+
+  void rememberProxyWantsBasic(dev.telltale.internal.proxy.ProxyHop hop) {
+    basicProxies.add(hop);
+  }
+
   /** The session's TLS configuration and engine factory. */
   public TlsContext tls() {
     return tls;
