@@ -14,6 +14,7 @@ import javax.net.ssl.SSLException;
 import dev.telltale.HttpException;
 import dev.telltale.Option;
 import dev.telltale.ProxySettings;
+import dev.telltale.internal.proxy.ProxyHop;
 import dev.telltale.internal.proxy.ProxyRouting;
 import dev.telltale.StatusEvent;
 import dev.telltale.internal.loop.EventLoop;
@@ -35,6 +36,9 @@ final class ConnectionAcquirer
     void onConnection(Connection connection, boolean reused);
 
     void onAcquireFailed(HttpException error);
+
+    /** {@code hop} with the request's own proxy credentials when the proxy settings have none. */
+    ProxyHop credentialed(ProxyHop hop);
   }
 
   private final EventLoop loop;
@@ -69,7 +73,8 @@ final class ConnectionAcquirer
       events.emit(StatusEvent.DetectingProxy.INSTANCE);
     }
     try {
-      return target.via(ProxyRouting.choose(settings, target.secure(), target.host(), target.port()));
+      ProxyHop hop = ProxyRouting.choose(settings, target.secure(), target.host(), target.port());
+      return target.via(hop == null ? null : client.credentialed(hop));
     } catch (RuntimeException e) {
       active = false;
       client.onAcquireFailed(new HttpException(ErrorCode.AUTODETECTION_FAILED,

@@ -13,6 +13,7 @@ import dev.telltale.ResponseHeaders;
 import dev.telltale.SecurityFlag;
 import dev.telltale.StatusEvent;
 import dev.telltale.Timeouts;
+import dev.telltale.internal.proxy.ProxyHop;
 import dev.telltale.internal.http1.BodyDecoder;
 import dev.telltale.internal.http1.ChunkedBodyEncoder;
 import dev.telltale.internal.http1.Http1Framing;
@@ -270,6 +271,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     phase = Phase.CONNECTING;
     timing.acquiring(Clock.nanoTime());
     acquirer.acquire(message.origin);
+  }
+
+  @Override
+  public ProxyHop credentialed(ProxyHop hop) {
+    return features.credentialed(hop);
   }
 
   @Override

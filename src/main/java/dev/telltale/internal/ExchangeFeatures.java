@@ -6,6 +6,7 @@ import dev.telltale.internal.auth.Authenticator;
 import dev.telltale.internal.codec.ContentDecoder;
 import dev.telltale.internal.http1.BodyDecoder;
 import dev.telltale.internal.http1.ResponseHead;
+import dev.telltale.internal.proxy.ProxyHop;
 import java.net.CookieHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +83,16 @@ final class ExchangeFeatures {
    */
   private static boolean viaProxy(Origin route) {
     return route != null && route.absoluteForm();
+  }
+
+  /**
+   * The proxy hop for an attempt: the settings' own credentials win; without them, Basic
+   * credentials the request set for {@code AuthTarget.PROXY} (WinHTTP's way) open the tunnel or
+   * go to the proxy with plain http.
+   */
+  ProxyHop credentialed(ProxyHop hop) {
+    Authenticator.Credentials c = hop.hasCredentials() ? null : auth.proxyBasic();
+    return c == null ? hop : hop.withCredentials(c.user(), c.password());
   }
 
   private boolean toCredentialOrigin(RequestMessage message) {

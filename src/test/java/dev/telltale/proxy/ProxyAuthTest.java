@@ -87,4 +87,27 @@ class ProxyAuthTest {
     assertTrue(authorization.contains("uri=\"http://origin.test:8080/doc?x=1\""), authorization);
     assertNull(answered.getHeaders().get("Authorization"));
   }
+
+  @Test
+  void httpsThroughAProxyOpensItsTunnelWithTheRequestsBasicProxyCredentials() throws Exception {
+    fx = new ProxyFixture(ProxySettings.none());
+    MockWebServer proxy = fx.server(true);
+    proxy.enqueue(new MockResponse.Builder().inTunnel().code(407)
+        .addHeader("Proxy-Authenticate", "Basic realm=\"p\"").addHeader("Connection", "close").build());
+    proxy.enqueue(new MockResponse.Builder().inTunnel().build());
+    proxy.enqueue(new MockResponse.Builder().body("secret page").build());
+    Connect connect = fx.connect("origin.test", 443);
+    try (Request request = fx.request(connect, "/", true)) {
+      request.setOption(Option.PROXY, ProxySettings.http("proxy.test", proxy.getPort()));
+      request.setCredentials(AuthTarget.PROXY, AuthScheme.BASIC, "alice", "s3cret");
+      assertEquals("secret page", Roundtrip.run(request, 64).text());
+    }
+    assertNull(take(proxy).getHeaders().get("Proxy-Authorization"), "the first CONNECT asks without");
+    RecordedRequest answered = take(proxy);
+    assertEquals("CONNECT origin.test:443 HTTP/1.1", answered.getRequestLine());
+    assertEquals("Basic YWxpY2U6czNjcmV0", answered.getHeaders().get("Proxy-Authorization"));
+    RecordedRequest inside = take(proxy);
+    assertNull(inside.getHeaders().get("Proxy-Authorization"), "never inside the tunnel");
+    assertNull(inside.getHeaders().get("Authorization"));
+  }
 }

@@ -25,7 +25,7 @@ public final class Authenticator {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Credentials for one target. */
-  private record Credentials(AuthScheme scheme, String user, String password) {}
+  public record Credentials(AuthScheme scheme, String user, String password) {}
 
   private final Supplier<String> cnonces;
   private final Credentials[] credentials = new Credentials[2];
@@ -49,6 +49,16 @@ public final class Authenticator {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * The Basic credentials set for {@code AuthTarget.PROXY}, or null: they also authenticate CONNECT
+   * and SOCKS5 tunnels, so a WinHTTP-style "407, setCredentials(PROXY), send again" works for
+   * https through a proxy too.
+   */
+  public Credentials proxyBasic() {
+    Credentials c = credentials[AuthTarget.PROXY.ordinal()];
+    return c != null && c.scheme() == AuthScheme.BASIC ? c : null;
   }
 
   /** {@code Request.setCredentials}; replaces earlier credentials for {@code target}. */

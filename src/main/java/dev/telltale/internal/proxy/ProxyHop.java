@@ -16,6 +16,11 @@ import java.util.Base64;
  * @param password the proxy password, or null
  */
 public record ProxyHop(boolean socks, String host, int port, String user, String password) {
+  /** This hop with {@code user} and {@code password} for the proxy. */
+  public ProxyHop withCredentials(String user, String password) {
+    return new ProxyHop(socks, host, port, user, password);
+  }
+
   /** Whether credentials were given. */
   public boolean hasCredentials() {
     return user != null;
