@@ -8,6 +8,7 @@ import dev.telltale.internal.RequestBuilderAccess;
 import dev.telltale.internal.RequestMessage;
 import dev.telltale.internal.WebSocketHandover;
 import dev.telltale.internal.WsUpgradeOffer;
+import dev.telltale.internal.auth.Authenticator;
 import dev.telltale.internal.http1.Http1RequestWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -229,6 +230,70 @@ public final class Request implements Handle {
     Op op = new Op(AsyncApi.READ_DATA);
     exchange.loop().execute(() -> exchange.data(op, dst));
     return op.future();
+  }
+
+  /**
+   * {@code WinHttpSetCredentials}: the user and password to answer {@code target}'s challenges
+   * with, using {@code scheme}. They apply from the next send on (set them before
+   * {@link #sendRequest()}, or before sending again after a 401).
+   *
+   * <p>With credentials set, a 401 (server) or 407 (proxy) whose challenges include
+   * {@code scheme} is answered once automatically: the response body is discarded (the connection
+   * is kept when it can be), and the request goes again with {@code Authorization} (or
+   * {@code Proxy-Authorization}), as an internal cycle like a redirect's (SENDING_REQUEST,
+   * REQUEST_SENT, RECEIVING_RESPONSE, RESPONSE_RECEIVED) before the one HEADERS_AVAILABLE. If that
+   * answer is refused too, the second 401/407 is what {@link #receiveResponse()} delivers. Basic
+   * server credentials go out pre-emptively, with the first attempt, as in WinHTTP; Digest needs
+   * the server's nonce first, and once it has one, later sends on this handle reuse it with an
+   * incremented nonce count. Server credentials go only to the origin (scheme, host and port) the
+   * request was sent to: never to another origin after a redirect.
+   *
+   * <p>A challenge is not answered when the request body was streamed through
+   * {@link #writeData} (it cannot be sent twice): the 401/407 is delivered to the application,
+   * which may send again with the body. Proxy credentials are sent only in answer to a 407.
+   *
+   * @param target whose challenge the credentials answer
+   * @param scheme {@link AuthScheme#BASIC} or {@link AuthScheme#DIGEST}
+   * @throws IllegalArgumentException if an argument is null
+   * @throws HandleException INVALID_PARAMETER for a scheme telltale cannot answer (NTLM,
+   *     Negotiate, Passport)
+   */
+  public void setCredentials(AuthTarget target, AuthScheme scheme, String user, String password) {
+    core.checkOpen();
+    if (target == null || scheme == null || user == null || password == null) {
+      throw new IllegalArgumentException("setCredentials needs a target, a scheme, a user and a "
+          + "password (an empty password is allowed, null is not)");
+    }
+    if (!scheme.isSupported()) {
+      throw new HandleException(ErrorCode.INVALID_PARAMETER, scheme
+          + " authentication is not supported by telltale: use BASIC or DIGEST");
+    }
+    exchange.loop().execute(() -> exchange.setCredentials(target, scheme, user, password));
+  }
+
+  /**
+   * {@code WinHttpQueryAuthSchemes}: the schemes a 401 or 407 response offers, the first of them
+   * (the server's preference) and who asked.
+   *
+   * @throws HandleException INCORRECT_HANDLE_STATE before the headers are available;
+   *     INVALID_OPERATION if the response is not a 401 or 407 or offers no scheme telltale knows
+   */
+  public AuthSchemes queryAuthSchemes() {
+    core.checkOpen();
+    ResponseHeaders headers = exchange.publishedHeaders;
+    if (headers == null) {
+      throw new HandleException(ErrorCode.INCORRECT_HANDLE_STATE,
+          "the response headers are not available yet: call receiveResponse first");
+    }
+    int status = headers.statusCode();
+    AuthSchemes schemes = Authenticator.schemesOf(status,
+        headers.values(Authenticator.challengeField(status)));
+    if (schemes == null) {
+      throw new HandleException(ErrorCode.INVALID_OPERATION, status == 401 || status == 407
+          ? "the " + status + " response offers no authentication scheme telltale knows"
+          : "no authentication challenge: the response status is " + status + ", not 401 or 407");
+    }
+    return schemes;
   }
 
   /**

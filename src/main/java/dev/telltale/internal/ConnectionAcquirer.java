@@ -13,6 +13,9 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import dev.telltale.HttpException;
 import dev.telltale.Option;
+import dev.telltale.ProxySettings;
+import dev.telltale.internal.proxy.ProxyHop;
+import dev.telltale.internal.proxy.ProxyRouting;
 import dev.telltale.StatusEvent;
 import dev.telltale.internal.loop.EventLoop;
 import java.net.InetAddress;
@@ -27,12 +30,15 @@ import java.util.List;
  * whatever happens (a cancelled request gives its place or its connection back).
  */
 final class ConnectionAcquirer
-    implements Connector.Listener, ConnectionPool.Waiter, TlsHandshake.Listener {
+    implements Connector.Listener, ConnectionPool.Waiter, TlsHandshake.Listener, ProxyTunnel.Listener {
   /** Told the outcome, on the loop. */
   interface Client {
     void onConnection(Connection connection, boolean reused);
 
     void onAcquireFailed(HttpException error);
+
+    /** {@code hop} with the request's own proxy credentials when the proxy settings have none. */
+    ProxyHop credentialed(ProxyHop hop);
   }
 
   private final EventLoop loop;
@@ -56,10 +62,35 @@ final class ConnectionAcquirer
     this.client = client;
   }
 
-  /** Starts getting a connection to {@code target}. */
-  void acquire(Origin target) {
-    origin = target;
+  /**
+   * The request's origin with the proxy its PROXY option picks for it (DETECTING_PROXY first when
+   * a ProxySelector is asked), or null after reporting a selector failure to the client.
+   */
+  private Origin route(Origin target) {
+    ProxySettings settings = core.value(Option.PROXY);
+    if (settings.kind() == ProxySettings.Kind.SELECTOR && !settings.bypasses(target.host())
+        && events.wants(CallbackStatus.DETECTING_PROXY)) {
+      events.emit(StatusEvent.DetectingProxy.INSTANCE);
+    }
+    try {
+      ProxyHop hop = ProxyRouting.choose(settings, target.secure(), target.host(), target.port());
+      return target.via(hop == null ? null : client.credentialed(hop));
+    } catch (RuntimeException e) {
+      active = false;
+      client.onAcquireFailed(new HttpException(ErrorCode.AUTODETECTION_FAILED,
+          "the proxy selector failed for " + target + ": " + e, e));
+      return null;
+    }
+  }
+
+  /** Starts getting a connection to {@code target}, through the proxy its settings pick. */
+  void acquire(Origin request) {
     active = true;
+    Origin target = route(request);
+    if (target == null) {
+      return;
+    }
+    origin = target;
     ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this);
     if (lease instanceof ConnectionPool.Reuse reuse) {
       timing.notQueued();
@@ -73,9 +104,13 @@ final class ConnectionAcquirer
   }
 
   /** Opens a fresh connection in place of one that just died (a retry). */
-  void replace(Origin target) {
-    origin = target;
+  void replace(Origin request) {
     active = true;
+    Origin target = route(request);
+    if (target == null) {
+      return;
+    }
+    origin = target;
     pool.reserve(target);
     open();
   }
@@ -193,11 +228,52 @@ final class ConnectionAcquirer
     if (events.wants(CallbackStatus.CONNECTED_TO_SERVER)) {
       events.emit(new StatusEvent.ConnectedToServer(connection.remoteAddress()));
     }
+    if (origin.proxy() != null && origin.proxy().tunnels(origin.secure())) {
+      new ProxyTunnel(connection, core.session().proxyWantsBasic(origin.proxy()),
+          core.session().userAgent(), core.value(Option.CONNECT_TIMEOUT), this).start();
+    } else {
+      afterTunnel(connection);
+    }
+  }
+
+  private void afterTunnel(Connection connection) {
     if (origin.secure()) {
       startTls(connection);
     } else {
       deliver(connection, false);
     }
+  }
+
+  @Override
+  public void tunnelOpen(Connection connection) {
+    if (!active) {
+      pool.discard(connection);
+      return;
+    }
+    afterTunnel(connection);
+  }
+
+  @Override
+  public void tunnelFailed(Connection connection, HttpException error) {
+    pool.discard(connection);
+    if (!active) {
+      return;
+    }
+    active = false;
+    commitJfr(connection, error.code());
+    client.onAcquireFailed(error);
+  }
+
+  @Override
+  public void tunnelWantsCredentials(Connection connection) {
+    // remembered for the session: later tunnels through this proxy send the credentials at once
+    core.session().rememberProxyWantsBasic(origin.proxy());
+    pool.discard(connection);
+    if (!active) {
+      return;
+    }
+    pool.reserve(origin);
+    open();
   }
 
   private void startTls(Connection connection) {

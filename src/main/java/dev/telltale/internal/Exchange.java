@@ -1,5 +1,7 @@
 package dev.telltale.internal;
 
+import dev.telltale.AuthScheme;
+import dev.telltale.AuthTarget;
 import dev.telltale.ConnectionInfo;
 import dev.telltale.CallbackStatus;
 import dev.telltale.ErrorCode;
@@ -11,6 +13,7 @@ import dev.telltale.ResponseHeaders;
 import dev.telltale.SecurityFlag;
 import dev.telltale.StatusEvent;
 import dev.telltale.Timeouts;
+import dev.telltale.internal.proxy.ProxyHop;
 import dev.telltale.internal.http1.BodyDecoder;
 import dev.telltale.internal.http1.ChunkedBodyEncoder;
 import dev.telltale.internal.http1.Http1Framing;
@@ -70,6 +73,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private ResponseHead head;
   private ResponseHeaders headers;
   private BodyDecoder decoder;
+  /** Decodes a content-coded body (Option.DECOMPRESSION); null when it is delivered as received. */
+  private DecodingPump decoding;
+  private final ExchangeFeatures features;
   private boolean closeEventsDue;
   private final TimerSlot responseDeadline = new TimerSlot();
   private final RequestTelemetry telemetry = new RequestTelemetry();
@@ -88,6 +94,12 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     this.loop = loop;
     this.io = new ExchangeIo(this);
     this.acquirer = new ConnectionAcquirer(loop, core, this, timing);
+    this.features = new ExchangeFeatures(core);
+  }
+
+  /** {@code Request.setCredentials}, on the loop: applies from the next attempt on. */
+  public void setCredentials(AuthTarget target, AuthScheme scheme, String user, String password) {
+    features.auth.setCredentials(target, scheme, user, password);
   }
 
   public EventLoop loop() {
@@ -137,6 +149,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     releaseUpgrade(); // a new send on the same handle gives up a websocket not taken
     upgradeOffer = upgrade;
     message = request;
+    features.beginSend(request);
     this.body = new RequestBody(optional, total, request.fieldHasToken("Expect", "100-continue"));
     requestSaysClose = request.fieldHasToken("Connection", "close")
         || Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE));
@@ -145,6 +158,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     headers = null;
     publishedHeaders = null;
     decoder = null;
+    releaseDecoding();
     closeEventsDue = false;
     redirectsFollowed = 0;
     retried = false;
@@ -241,6 +255,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       ended(ErrorCode.OPERATION_CANCELLED.name()); // closed before the request ended
     }
     phase = Phase.CLOSED;
+    releaseDecoding();
     cancelTimers();
     acquirer.cancel();
     HttpException cancelled = new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
@@ -270,6 +285,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     phase = Phase.CONNECTING;
     timing.acquiring(Clock.nanoTime());
     acquirer.acquire(message.origin);
+  }
+
+  @Override
+  public ProxyHop credentialed(ProxyHop hop) {
+    return features.credentialed(hop);
   }
 
   @Override
@@ -324,8 +344,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (events.wants(CallbackStatus.SENDING_REQUEST)) {
       events.emit(StatusEvent.SendingRequest.INSTANCE);
     }
-    ByteBuffer headBytes = message.encodeHead(core.session().userAgent(), body.declaredLength(),
-        Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)));
+    ByteBuffer headBytes = features.forWire(message, conn.origin()).encodeHead(core.session().userAgent(),
+        body.declaredLength(), Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)), conn.origin());
     bytesSent = headBytes.remaining();
     if (body.waitsForContinue()) {
       io.write(conn, new ByteBuffer[] {headBytes}, this::awaitContinue);
@@ -473,6 +493,10 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       failAll(Errors.fromViolation(e));
       return;
     }
+    if (features.onFinalHead(message, conn.origin(), parsed, !body.streamed())) {
+      sendAgain(); // a challenge the request's credentials answer: once, on a clean connection
+      return;
+    }
     Redirects.Decision decision = Redirects.decide(message, parsed.statusCode(),
         parsed.firstValue("Location"), core.value(Option.REDIRECT_POLICY), redirectsFollowed,
         core.value(Option.MAX_HTTP_AUTOMATIC_REDIRECTS), body.declaredLength() != 0,
@@ -492,7 +516,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
     redirectsFollowed++;
     timing.redirected();
-    discardRedirectBody();
     // the new origin keeps this request's TLS settings, also when the redirect goes http -> https
     Origin next = follow.origin()
         .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
@@ -501,6 +524,12 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (follow.dropBody()) {
       body = RequestBody.none();
     }
+    sendAgain();
+  }
+
+  /** Drops the response just received and sends {@code message} again (redirect, auth retry). */
+  private void sendAgain() {
+    discardRedirectBody();
     head = null;
     decoder = null;
     parser().reset();
@@ -508,7 +537,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     acquireConnection();
   }
 
-  /** The 3xx body is not wanted: keep the connection if the body is already here, else close it. */
+  /** The 3xx (or answered 401/407) body is not wanted: keep the connection if the body is already here, else close it. */
   private void discardRedirectBody() {
     Connection c = conn;
     conn = null;
@@ -518,7 +547,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       discard(c);
       return;
     }
-    if (decoder.isComplete() && head.keepAlive() && !requestSaysClose && !c.hasBuffered()) {
+    // withheld: the server answered before 100 Continue and may still wait for the body
+    if (decoder.isComplete() && head.keepAlive() && !requestSaysClose && !c.hasBuffered()
+        && !body.withheld()) {
       session.pool().release(c);
     } else {
       discard(c);
@@ -537,7 +568,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     headers = Errors.toPublic(head);
     publishedHeaders = headers;
     phase = Phase.BODY;
-    if (decoder.isComplete()) {
+    decoding = features.decoding(head, decoder);
+    if (bodyComplete()) {
       finishBody();
     }
     Op done = receiveOp;
@@ -576,7 +608,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   private void serveData() {
     try {
-      int n = decoder.isComplete() ? 0 : BodyPump.pump(decoder, conn, dataOp.buffer);
+      int n = bodyComplete() ? 0 : decoding != null ? decoding.pump(decoder, conn, dataOp.buffer)
+          : BodyPump.pump(decoder, conn, dataOp.buffer);
       if (n == BodyPump.NEED_INPUT) {
         io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response body");
         return;
@@ -584,7 +617,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       if (n > 0 && dataOp.buffer != null) {
         timing.bodyBytes(n);
       }
-      if (decoder.isComplete() && phase == Phase.BODY) {
+      if (bodyComplete() && phase == Phase.BODY) {
         finishBody();
       }
       completeData(n);
@@ -593,6 +626,18 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     } catch (IOException e) {
       Connection c = conn;
       failAll(Errors.fromIo(e, c, message.origin, session.tls()));
+    }
+  }
+
+  /** The application has had the whole body (decoded, when a content coding is undone). */
+  private boolean bodyComplete() {
+    return decoding == null ? decoder.isComplete() : decoding.isComplete();
+  }
+
+  private void releaseDecoding() {
+    if (decoding != null) {
+      decoding.release();
+      decoding = null;
     }
   }
 
@@ -710,6 +755,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
     cancelTimers();
     acquirer.cancel();
+    releaseDecoding();
     if (conn != null) {
       Connection c = conn;
       conn = null;

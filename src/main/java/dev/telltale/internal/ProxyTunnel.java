@@ -1,0 +1,205 @@
+package dev.telltale.internal;
+
+import dev.telltale.ErrorCode;
+import dev.telltale.HttpException;
+import dev.telltale.Timeouts;
+import dev.telltale.internal.http1.Http1ResponseParser;
+import dev.telltale.internal.http1.ProtocolViolation;
+import dev.telltale.internal.http1.ResponseHead;
+import dev.telltale.internal.loop.TimerSlot;
+import dev.telltale.internal.proxy.ConnectRequest;
+import dev.telltale.internal.proxy.ProxyHop;
+import dev.telltale.internal.proxy.Socks5Handshake;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+
+/**
+ * Opens a tunnel to the origin through the proxy a new connection reached: an HTTP
+ * {@code CONNECT} or a SOCKS5 handshake, on the connection's loop, between CONNECTED_TO_SERVER and
+ * the TLS handshake, within the connect timeout. Tells its listener once: open, failed, or (a
+ * 407 Basic challenge when credentials are configured but were not sent) "dial again and send
+ * them", since proxies such as tinyproxy close the connection after a 407.
+ */
+final class ProxyTunnel implements Connection.User {
+  /** The outcome, on the loop. */
+  interface Listener {
+    void tunnelOpen(Connection connection);
+
+    void tunnelFailed(Connection connection, HttpException error);
+
+    /** The proxy asked for Basic credentials that exist: open a new connection and send them. */
+    void tunnelWantsCredentials(Connection connection);
+  }
+
+  private final Connection connection;
+  private final Origin origin;
+  private final ProxyHop hop;
+  private final boolean sendCredentials;
+  private final String userAgent;
+  private final Duration timeout;
+  private final Listener listener;
+  private final TimerSlot deadline = new TimerSlot();
+  private Socks5Handshake socks;
+  private Http1ResponseParser parser;
+  private ByteBuffer out;
+  private boolean finished;
+
+  ProxyTunnel(Connection connection, boolean sendCredentials, String userAgent, Duration timeout,
+      Listener listener) {
+    this.connection = connection;
+    this.origin = connection.origin();
+    this.hop = origin.proxy();
+    this.sendCredentials = sendCredentials;
+    this.userAgent = userAgent;
+    this.timeout = timeout;
+    this.listener = listener;
+  }
+
+  void start() {
+    connection.setUser(this);
+    if (!Timeouts.isInfinite(timeout)) {
+      deadline.arm(connection.loop(), timeout.toNanos(), () -> fail(new HttpException(
+          ErrorCode.TIMEOUT, "opening the tunnel to " + target() + " through " + hop
+              + " took longer than " + timeout)));
+    }
+    if (hop.socks()) {
+      socks = new Socks5Handshake(origin.host(), origin.port(), hop.user(), hop.password());
+      out = socks.start();
+    } else {
+      parser = new Http1ResponseParser(Http1ResponseParser.DEFAULT_MAX_HEADER_BYTES,
+          Http1ResponseParser.DEFAULT_MAX_HEADER_COUNT);
+      out = ConnectRequest.encode(origin.hostForUri(), origin.port(), userAgent,
+          sendCredentials && hop.hasCredentials() ? hop.basicAuthorization() : null);
+    }
+    step();
+  }
+
+  @Override
+  public void onReady(Connection c, int readyOps) {
+    step();
+  }
+
+  /** Writes what is due, then reads and interprets the proxy's answer until the tunnel is decided. */
+  private void step() {
+    try {
+      while (!finished) {
+        if (out != null) {
+          if (connection.transport().tryWrite(new ByteBuffer[] {out}) == 0 && out.hasRemaining()) {
+            connection.interest(SelectionKey.OP_WRITE);
+            return;
+          }
+          if (out.hasRemaining()) {
+            continue;
+          }
+          out = null;
+        }
+        if (connection.hasBuffered() && interpret()) {
+          continue;
+        }
+        if (finished) {
+          return;
+        }
+        int n = connection.fill();
+        if (n < 0) {
+          fail(new HttpException(ErrorCode.CONNECTION_ERROR, "the proxy " + hop
+              + " closed the connection while opening the tunnel to " + target()));
+          return;
+        }
+        if (n == 0) {
+          connection.interest(SelectionKey.OP_READ);
+          return;
+        }
+      }
+    } catch (IOException e) {
+      fail(new HttpException(ErrorCode.CONNECTION_ERROR, "the connection to the proxy " + hop
+          + " failed while opening the tunnel to " + target() + ": " + e.getMessage(), e));
+    }
+  }
+
+  /** Interprets the buffered bytes; true to go round again (something to send, or more to parse). */
+  private boolean interpret() {
+    ByteBuffer in = connection.in();
+    if (socks != null) {
+      try {
+        Socks5Handshake.Step next = socks.onBytes(in);
+        if (next.done()) {
+          succeed();
+          return false;
+        }
+        out = next.send();
+        return out != null;
+      } catch (Socks5Handshake.Refused refused) {
+        fail(new HttpException(refused.authentication() ? ErrorCode.LOGIN_FAILURE : ErrorCode.CANNOT_CONNECT,
+            refused.getMessage() + " (proxy " + hop + ")"));
+        return false;
+      }
+    }
+    ResponseHead head;
+    try {
+      head = parser.parseHead(in);
+    } catch (ProtocolViolation e) {
+      fail(new HttpException(ErrorCode.INVALID_SERVER_RESPONSE, "the proxy " + hop
+          + " answered CONNECT with a malformed response: " + e.getMessage(), e));
+      return false;
+    }
+    if (head == null) {
+      return false;
+    }
+    if (head.isInterim()) {
+      parser.reset();
+      return true; // look at what follows it
+    }
+    if (ConnectRequest.opened(head)) {
+      succeed();
+    } else if (head.statusCode() == 407 && hop.hasCredentials() && !sendCredentials
+        && ConnectRequest.offersBasic(head)) {
+      finish();
+      listener.tunnelWantsCredentials(connection);
+    } else if (head.statusCode() == 407 || head.statusCode() == 401 && sendCredentials) {
+      // tinyproxy, among others, answers rejected credentials with 401 rather than 407
+      fail(new HttpException(ErrorCode.LOGIN_FAILURE, "the proxy " + hop + " answered CONNECT "
+          + target() + " with " + ConnectRequest.status(head) + (sendCredentials
+              ? ": it rejected the credentials"
+              : hop.hasCredentials()
+                  ? ": it offers no Basic challenge (" + head.values("Proxy-Authenticate") + ")"
+                  : ": it requires authentication; give ProxySettings.withCredentials")));
+    } else {
+      fail(new HttpException(ErrorCode.CANNOT_CONNECT, "the proxy " + hop + " refused CONNECT "
+          + target() + ": " + ConnectRequest.status(head)));
+    }
+    return false;
+  }
+
+  private String target() {
+    return origin.hostForUri() + ":" + origin.port();
+  }
+
+  private void succeed() {
+    if (connection.hasBuffered()) {
+      // the origin speaks only after the client (TLS), so bytes here came from the proxy
+      fail(new HttpException(ErrorCode.INVALID_SERVER_RESPONSE, "the proxy " + hop
+          + " sent bytes after opening the tunnel to " + target()));
+      return;
+    }
+    finish();
+    connection.releaseBufferIfEmpty();
+    listener.tunnelOpen(connection);
+  }
+
+  private void fail(HttpException error) {
+    if (finished) {
+      return;
+    }
+    finish();
+    listener.tunnelFailed(connection, error);
+  }
+
+  private void finish() {
+    finished = true;
+    deadline.cancel();
+    connection.interest(0);
+    connection.setUser(null);
+  }
+}

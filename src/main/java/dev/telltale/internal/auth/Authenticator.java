@@ -1,0 +1,182 @@
+package dev.telltale.internal.auth;
+
+import dev.telltale.AuthScheme;
+import dev.telltale.AuthSchemes;
+import dev.telltale.AuthTarget;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * One request handle's credentials and what it learned from challenges: which fields to add to
+ * each attempt, and whether a 401 or 407 deserves one automatic retry. Used on the request's loop
+ * only; it never sees sockets, so every rule is tested without a server.
+ *
+ * <p>The rules: Basic credentials for the server go out pre-emptively (WinHTTP does the same);
+ * Digest goes out once a challenge gave a nonce, counting uses of the nonce; proxy credentials go
+ * only to a proxy. A challenge is answered at most once per send and target, and not at all when
+ * the same Basic credentials were just refused. Server credentials go only to the origin they were
+ * meant for: the caller says whether the attempt's origin is that one.
+ */
+public final class Authenticator {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Credentials for one target. */
+  public record Credentials(AuthScheme scheme, String user, String password) {}
+
+  private final Supplier<String> cnonces;
+  private final Credentials[] credentials = new Credentials[2];
+  private final DigestAuth[] digests = new DigestAuth[2];
+  private final int[] nonceCounts = new int[2];
+  private final boolean[] challenged = new boolean[2];
+  private final boolean[] answered = new boolean[2];
+  private final boolean[] sentLast = new boolean[2];
+
+  /** An authenticator drawing client nonces from a {@link SecureRandom}. */
+  public Authenticator() {
+    this(Authenticator::randomCnonce);
+  }
+
+  /** An authenticator with the given client nonces (tests reproduce RFC 7616's examples). */
+  public Authenticator(Supplier<String> cnonces) {
+    this.cnonces = cnonces;
+  }
+
+  private static String randomCnonce() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * The Basic credentials set for {@code AuthTarget.PROXY}, or null: they also authenticate CONNECT
+   * and SOCKS5 tunnels, so a WinHTTP-style "407, setCredentials(PROXY), send again" works for
+   * https through a proxy too.
+   */
+  public Credentials proxyBasic() {
+    Credentials c = credentials[AuthTarget.PROXY.ordinal()];
+    return c != null && c.scheme() == AuthScheme.BASIC ? c : null;
+  }
+
+  /** {@code Request.setCredentials}; replaces earlier credentials for {@code target}. */
+  public void setCredentials(AuthTarget target, AuthScheme scheme, String user, String password) {
+    int t = target.ordinal();
+    credentials[t] = new Credentials(scheme, user, password);
+    digests[t] = null; // a nonce learned for other credentials is not reused
+    challenged[t] = false;
+  }
+
+  /** A new sendRequest: each target may be answered once again. */
+  public void beginSend() {
+    answered[0] = answered[1] = false;
+  }
+
+  /**
+   * The fields for one attempt (name, value pairs appended to {@code out}) of {@code method} on
+   * {@code target}. {@code toCredentialOrigin}: the attempt goes to the origin the server
+   * credentials were set for; {@code viaProxy}: it goes through a proxy that may see proxy
+   * credentials.
+   */
+  public void addFields(String method, String target, boolean toCredentialOrigin, boolean viaProxy,
+      List<String> out) {
+    sentLast[0] = toCredentialOrigin && add(AuthTarget.SERVER, "Authorization", method, target, out);
+    sentLast[1] = viaProxy && add(AuthTarget.PROXY, "Proxy-Authorization", method, target, out);
+  }
+
+  private boolean add(AuthTarget target, String field, String method, String requestTarget,
+      List<String> out) {
+    int t = target.ordinal();
+    Credentials c = credentials[t];
+    if (c == null) {
+      return false;
+    }
+    String value = null;
+    if (c.scheme == AuthScheme.BASIC && (target == AuthTarget.SERVER || challenged[t])) {
+      value = BasicAuth.authorization(c.user, c.password);
+    } else if (c.scheme == AuthScheme.DIGEST && digests[t] != null) {
+      value = digests[t].authorization(c.user, c.password, method, requestTarget, ++nonceCounts[t],
+          cnonces.get());
+    }
+    if (value == null) {
+      return false;
+    }
+    out.add(field);
+    out.add(value);
+    return true;
+  }
+
+  /**
+   * A 401 or 407 arrived with {@code challengeValues} (its WWW-Authenticate or Proxy-Authenticate
+   * values): whether to send the request again with credentials. {@code toCredentialOrigin} and
+   * {@code viaProxy} as in {@link #addFields} (a 407 from anything but a proxy is not answered:
+   * proxy credentials would go to the server); {@code replayable}: the request body can be sent
+   * a second time.
+   */
+  public boolean shouldRetry(int status, List<String> challengeValues, boolean toCredentialOrigin,
+      boolean viaProxy, boolean replayable) {
+    AuthTarget target = status == 401 ? AuthTarget.SERVER : status == 407 ? AuthTarget.PROXY : null;
+    if (target == null || !replayable || (target == AuthTarget.SERVER && !toCredentialOrigin)
+        || (target == AuthTarget.PROXY && !viaProxy)) {
+      return false;
+    }
+    int t = target.ordinal();
+    Credentials c = credentials[t];
+    if (c == null || answered[t]) {
+      return false;
+    }
+    for (Challenge challenge : ChallengeParser.parse(challengeValues)) {
+      if (c.scheme == AuthScheme.BASIC && challenge.is("Basic")) {
+        if (sentLast[t]) {
+          return false; // these very credentials were just refused
+        }
+        return accept(t, null);
+      }
+      if (c.scheme == AuthScheme.DIGEST && challenge.is("Digest")) {
+        DigestAuth digest = DigestAuth.forChallenge(challenge);
+        if (digest != null) {
+          return accept(t, digest);
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean accept(int t, DigestAuth digest) {
+    answered[t] = true;
+    challenged[t] = true;
+    if (digest != null) {
+      digests[t] = digest;
+      nonceCounts[t] = 0;
+    }
+    return true;
+  }
+
+  /**
+   * {@code WinHttpQueryAuthSchemes} for a response with {@code status} and the values of its
+   * challenge field; null if the status is not 401 or 407 or no known scheme is offered.
+   */
+  public static AuthSchemes schemesOf(int status, List<String> challengeValues) {
+    AuthTarget target = status == 401 ? AuthTarget.SERVER : status == 407 ? AuthTarget.PROXY : null;
+    if (target == null) {
+      return null;
+    }
+    Set<AuthScheme> offered = EnumSet.noneOf(AuthScheme.class);
+    AuthScheme first = null;
+    for (Challenge challenge : ChallengeParser.parse(challengeValues)) {
+      AuthScheme scheme = AuthScheme.fromToken(challenge.scheme());
+      if (scheme != null) {
+        offered.add(scheme);
+        first = first == null ? scheme : first;
+      }
+    }
+    return first == null ? null : new AuthSchemes(offered, first, target);
+  }
+
+  /** The field holding challenges for {@code status}: WWW-Authenticate or Proxy-Authenticate. */
+  public static String challengeField(int status) {
+    return status == 407 ? "Proxy-Authenticate" : "WWW-Authenticate";
+  }
+}
