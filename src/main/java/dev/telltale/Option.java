@@ -26,6 +26,7 @@ public final class Option<T> {
       EnumSet.of(HandleType.SESSION, HandleType.REQUEST);
   private static final Set<HandleType> SESSION_ONLY = EnumSet.of(HandleType.SESSION);
   private static final Set<HandleType> REQUEST_ONLY = EnumSet.of(HandleType.REQUEST);
+  /** Keep-alive is the one websocket option that can change on a live websocket. */
   private static final Set<HandleType> WEB_SOCKET_LEVELS =
       EnumSet.of(HandleType.SESSION, HandleType.REQUEST, HandleType.WEBSOCKET);
 
@@ -96,14 +97,14 @@ public final class Option<T> {
       new Option<>("UPGRADE_TO_WEB_SOCKET", Boolean.class, Boolean.FALSE, REQUEST_ONLY, v -> true, "a boolean");
   /** {@code WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE} (default 32768). */
   public static final Option<Integer> WEB_SOCKET_RECEIVE_BUFFER_SIZE =
-      new Option<>("WEB_SOCKET_RECEIVE_BUFFER_SIZE", Integer.class, 32768, WEB_SOCKET_LEVELS,
+      new Option<>("WEB_SOCKET_RECEIVE_BUFFER_SIZE", Integer.class, 32768, SESSION_AND_REQUEST,
           v -> v >= 256, "at least 256 bytes");
   /**
    * {@code WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE} (default 32768): a message longer than this
    * goes out as several frames of at most this size, so sending needs no buffer larger than it.
    */
   public static final Option<Integer> WEB_SOCKET_SEND_BUFFER_SIZE =
-      new Option<>("WEB_SOCKET_SEND_BUFFER_SIZE", Integer.class, 32768, WEB_SOCKET_LEVELS,
+      new Option<>("WEB_SOCKET_SEND_BUFFER_SIZE", Integer.class, 32768, SESSION_AND_REQUEST,
           v -> v >= 16, "at least 16 bytes");
   /**
    * {@code WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL}: ping interval, at least 15 s as in WinHTTP
@@ -122,10 +123,10 @@ public final class Option<T> {
           v -> true, "a boolean");
   /**
    * The largest message (after inflating) and frame a websocket accepts from the server, in bytes
-   * (default 16 MiB; not in WinHTTP). A larger one fails the connection with close code 1009.
+   * (default 16 MiB; not in WinHTTP), set before the upgrade. A larger one fails the connection with close code 1009.
    */
   public static final Option<Long> WEB_SOCKET_MAX_MESSAGE_SIZE =
-      new Option<>("WEB_SOCKET_MAX_MESSAGE_SIZE", Long.class, 16L * 1024 * 1024, WEB_SOCKET_LEVELS,
+      new Option<>("WEB_SOCKET_MAX_MESSAGE_SIZE", Long.class, 16L * 1024 * 1024, SESSION_AND_REQUEST,
           v -> v >= 125, "at least 125 bytes");
   /**
    * {@code WINHTTP_OPTION_DECOMPRESSION}: content codings to decode (default none, as in WinHTTP).

@@ -53,7 +53,10 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private final WsInbound inbound = new WsInbound();
   private final FrameReader.Sink sink;
   private final long highWater;
-  /** The request's receive and send timeouts, snapshot at the upgrade (a websocket has none of its own). */
+  /**
+   * The request's settings, read once at the upgrade: its receive and send timeouts (a websocket
+   * has none of its own), and the buffer sizes and message limit set before the upgrade.
+   */
   private final Duration receiveTimeout;
   private final Duration sendTimeout;
 
@@ -96,12 +99,12 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     this.loop = handover.loop();
     this.conn = handover.connection();
     this.deflate = handover.deflate();
-    long max = core.value(Option.WEB_SOCKET_MAX_MESSAGE_SIZE);
+    long max = requestCore.value(Option.WEB_SOCKET_MAX_MESSAGE_SIZE);
     this.reader = new FrameReader(max, deflate != null);
     this.assembler = new MessageAssembler(max, deflate, this);
     this.sink = assembler::frame;
-    this.writer = new WsWriter(conn, this, core.value(Option.WEB_SOCKET_SEND_BUFFER_SIZE));
-    this.highWater = 4L * core.value(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE);
+    this.writer = new WsWriter(conn, this, requestCore.value(Option.WEB_SOCKET_SEND_BUFFER_SIZE));
+    this.highWater = 4L * requestCore.value(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE);
   }
 
   /** Takes the connection over on its loop and starts reading (bytes after the 101 first). */

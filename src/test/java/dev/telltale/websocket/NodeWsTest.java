@@ -12,6 +12,8 @@ import dev.telltale.Request;
 import dev.telltale.WebSocket;
 import dev.telltale.WebSocketBufferType;
 import dev.telltale.WebSocketStatus;
+import dev.telltale.internal.WebSocketCore;
+import dev.telltale.internal.ws.PerMessageDeflate;
 import dev.telltale.testkit.LeakCheck;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -88,6 +90,10 @@ class NodeWsTest {
     WebSocket socket = open(mode, true);
     assertTrue(receiveText(socket).startsWith("hello from ws; extensions offered: permessage-deflate"));
     assertTrue(socket.isCompressed());
+    PerMessageDeflate deflate = negotiated(socket);
+    boolean noContext = mode.equals("no-context");
+    assertEquals(noContext, deflate.serverNoContextTakeover());
+    assertEquals(noContext, deflate.clientNoContextTakeover());
     Random random = new Random(7);
     for (int i = 0; i < 50; i++) {
       // compressible text-like bytes: with context takeover later messages reuse the window
@@ -101,6 +107,12 @@ class NodeWsTest {
     random.nextBytes(noise);
     assertArrayEquals(noise, echo(socket, noise, 8192));
     await(socket.close(1000, "done"));
+  }
+
+  private static PerMessageDeflate negotiated(WebSocket socket) throws Exception {
+    java.lang.reflect.Field field = WebSocketCore.class.getDeclaredField("deflate");
+    field.setAccessible(true);
+    return (PerMessageDeflate) field.get(ClientBehaviourTest.engine(socket));
   }
 
   @Test

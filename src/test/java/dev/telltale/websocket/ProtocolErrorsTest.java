@@ -72,11 +72,13 @@ class ProtocolErrorsTest {
   void rule28_aBrokenRuleFailsTheConnectionWithItsCloseCode(String what, byte[] bad, int expectedCode)
       throws Exception {
     CompletableFuture<WsWire.Frame> clientClose = new CompletableFuture<>();
+    CompletableFuture<Boolean> connectionClosed = new CompletableFuture<>();
     server = RawServer.start(conn -> {
       WsWire.handshake(conn, "");
       conn.write(bad);
       clientClose.complete(WsWire.readUntilClose(conn.socket().getInputStream()));
-      conn.drainUntilClientCloses();
+      conn.drainUntilClientCloses(); // returns when the client closes the connection
+      connectionClosed.complete(true);
     });
     WebSocket socket = fx.open(server.port());
     HttpException error = failure(socket.receive(ByteBuffer.allocate(1024)));
@@ -84,6 +86,7 @@ class ProtocolErrorsTest {
     WsWire.Frame close = clientClose.get(20, TimeUnit.SECONDS);
     assertTrue(close.masked());
     assertEquals(expectedCode, close.closeCode(), () -> what + ": " + close.text());
+    assertTrue(connectionClosed.get(20, TimeUnit.SECONDS), "the client drops the connection after its close frame");
     socket.close();
     fx.rec.awaitClosing(socket);
     fx.rec.assertNext(WsFixture.upgradeTable() + """
