@@ -82,6 +82,8 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private boolean closeFrameReceived;
   private boolean stopReading;
   private boolean paused;
+  /** Bytes waiting unreceived when reading last paused (0 while reading); for tests and diagnostics. */
+  private volatile long pausedWith;
   private boolean wantWrite;
   private boolean handleClosed;
   private HttpException failure;
@@ -240,6 +242,14 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   /** How many keepalive pings were sent; for tests and diagnostics. */
   public long pingsSent() {
     return pingsSent;
+  }
+
+  /**
+   * While reading is paused because received messages wait for receives: how many bytes wait;
+   * else 0. For tests and diagnostics.
+   */
+  public long bufferedWhilePaused() {
+    return pausedWith;
   }
 
   /** Runs the keepalive deadline's action now instead of at its time (tests: no waiting 15 s). */
@@ -432,9 +442,11 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
         }
         if (inbound.bytes() >= highWater && receiveOp == null) {
           paused = true; // the application is not receiving: let TCP push back on the server
+          pausedWith = inbound.bytes();
           break;
         }
         paused = false;
+        pausedWith = 0;
         int n = conn.fill();
         if (n < 0) {
           onEndOfStream();

@@ -223,6 +223,32 @@ class ClientBehaviourTest {
   }
 
   @Test
+  void readingPausesWhileMessagesWaitForReceivesAndResumesWithThem() throws Exception {
+    int messages = 40;
+    byte[][] sent = new byte[messages][];
+    java.util.Random random = new java.util.Random(9);
+    byte[] all = new byte[0];
+    for (int i = 0; i < messages; i++) {
+      sent[i] = new byte[64 * 1024];
+      random.nextBytes(sent[i]);
+      all = concat(all, frame(0x82, sent[i]));
+    }
+    serve(all); // 2.5 MiB, far more than the socket buffers hold
+    Request request = fx.upgradeRequest(fx.connect(server.port()), "/", false);
+    request.setOption(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE, 4096); // pauses past 16 KiB
+    WebSocket socket = fx.upgrade(request, null);
+    WebSocketCore engine = engine(socket);
+    awaitTrue(() -> engine.bufferedWhilePaused() > 0);
+    // at most the limit plus what one read of the connection's 16 KiB buffer added
+    assertTrue(engine.bufferedWhilePaused() < 16 * 1024 + 16 * 1024, () -> "buffered " + engine.bufferedWhilePaused());
+    for (int i = 0; i < messages; i++) {
+      ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+      assertEquals(new WebSocketStatus(64 * 1024, WebSocketBufferType.BINARY_MESSAGE), await(socket.receive(buffer)));
+      assertArrayEquals(sent[i], buffer.array(), "message " + i);
+    }
+  }
+
+  @Test
   void endOfStreamWithoutACloseFrameIsAConnectionError() throws Exception {
     server = RawServer.start(conn -> {
       WsWire.handshake(conn, "");
