@@ -68,7 +68,7 @@ final class ConnectionAcquirer
    */
   private Origin route(Origin target) {
     ProxySettings settings = core.value(Option.PROXY);
-    if (settings.kind() == ProxySettings.Kind.SELECTOR && !settings.bypasses(target.host())
+    if (settings.kind() == ProxySettings.Kind.SELECTOR && !settings.bypasses(target.host(), target.port())
         && events.wants(CallbackStatus.DETECTING_PROXY)) {
       events.emit(StatusEvent.DetectingProxy.INSTANCE);
     }
