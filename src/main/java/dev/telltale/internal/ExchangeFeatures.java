@@ -103,9 +103,11 @@ final class ExchangeFeatures {
   DecodingPump decoding(ResponseHead head, BodyDecoder framing) {
     Set<Decompression> codings = core.value(Option.DECOMPRESSION);
     // 206: a byte range of the encoded representation is not a coded stream of its own (a resumed
-    // download would fail at its first byte); it reaches the application as received
-    if (codings.isEmpty() || framing == BodyDecoder.NONE || head.statusCode() == 101
-        || head.statusCode() == 206) {
+    // download would fail at its first byte); it reaches the application as received. An empty
+    // body (Content-Length: 0) has nothing to decode: without a pump it completes with its
+    // headers and frees the connection at once, as it does with decompression off
+    if (codings.isEmpty() || framing == BodyDecoder.NONE || framing.isComplete()
+        || head.statusCode() == 101 || head.statusCode() == 206) {
       return null;
     }
     ContentDecoder content = ContentDecoder.forFields(head.values("Content-Encoding"),

@@ -155,6 +155,24 @@ class DecompressionReviewTest {
   }
 
   /**
+   * As without decompression, an empty coded body is complete with its headers: the connection
+   * is back in the pool before the application reads, so another request can use it at once.
+   */
+  @Test
+  void anEmptyGzipBodyFreesTheConnectionBeforeItIsRead() throws Exception {
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Encoding", "gzip").build());
+    server.enqueue(new MockResponse.Builder().body("next").build());
+    try (Request first = decompressing("GET", "/empty"); Request second = decompressing("GET", "/next")) {
+      await(first.sendRequest());
+      assertEquals(200, await(first.receiveResponse()).statusCode());
+      assertEquals("next", Roundtrip.run(second, 64).text());
+      assertTrue(second.isConnectionReused(), "the empty body's connection was already pooled");
+      assertEquals(0, await(first.readData(ByteBuffer.allocate(8))));
+    }
+    assertEquals(take().getConnectionIndex(), take().getConnectionIndex());
+  }
+
+  /**
    * queryDataAvailable decodes ahead; readData with a buffer smaller than what it announced takes
    * a part; the next query announces the rest of that, never 0 before the end. The counts add up
    * to the decoded body and nothing is lost or repeated between the two paths.
