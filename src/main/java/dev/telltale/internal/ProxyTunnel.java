@@ -194,6 +194,12 @@ final class ProxyTunnel implements Connection.User {
     listener.tunnelOpen(connection);
   }
 
+  /** The request no longer wants the tunnel: stop now; the listener discards the connection. */
+  void abandon() {
+    fail(new HttpException(ErrorCode.OPERATION_CANCELLED, "the request no longer wants the tunnel to "
+        + target() + " through " + hop));
+  }
+
   private void fail(HttpException error) {
     if (finished) {
       return;

@@ -142,6 +142,32 @@ class ProxyReviewTest {
   }
 
   /**
+   * Closing a request while its proxy has not answered CONNECT (or SOCKS5) must close the
+   * connection to the proxy now, not when CONNECT_TIMEOUT (60 s by default) ends the tunnel.
+   */
+  @Test
+  void closingARequestWhileItsTunnelIsOpeningClosesTheProxyConnection() throws Exception {
+    fx = new ProxyFixture(ProxySettings.none());
+    java.util.concurrent.CountDownLatch headRead = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch clientClosed = new java.util.concurrent.CountDownLatch(1);
+    RawServer silentProxy = fx.manage(RawServer.start(c -> {
+      c.readHead();
+      headRead.countDown();
+      c.drainUntilClientCloses();
+      clientClosed.countDown();
+    }));
+    Connect connect = fx.connect("origin.test", 443);
+    Request request = fx.request(connect, "/", true);
+    request.setOption(Option.PROXY, ProxySettings.http("proxy.test", silentProxy.port()));
+    var sent = request.sendRequest();
+    assertTrue(headRead.await(20, java.util.concurrent.TimeUnit.SECONDS), "CONNECT reached the proxy");
+    fx.closeAndAwait(request);
+    assertEquals(ErrorCode.OPERATION_CANCELLED, awaitFailure(sent).code());
+    assertTrue(clientClosed.await(10, java.util.concurrent.TimeUnit.SECONDS),
+        "the connection to the proxy is closed with the request");
+  }
+
+  /**
    * A resolver that lists an address twice (two DNS sources merged, /etc/hosts plus DNS) gets
    * one attempt per distinct address: a refused address is not tried again, and exactly one
    * CANNOT_CONNECT ends the request.
