@@ -1,6 +1,7 @@
 package dev.telltale.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,36 @@ class AuthReviewTest {
       assertEquals(401, Roundtrip.run(request, 64).status());
     }
     assertEquals(3, server.getRequestCount());
+  }
+
+  /**
+   * The stale retry is for a fresh nonce only, and only after a Digest response was sent: a
+   * stale challenge repeating the nonce just used, or one arriving when nothing was sent, is not
+   * answered a second time (pure, on the Authenticator).
+   */
+  @Test
+  void aStaleChallengeWithTheSameNonceIsNotAnsweredTwice() {
+    dev.telltale.internal.auth.Authenticator auth = new dev.telltale.internal.auth.Authenticator(() -> "c");
+    auth.setCredentials(AuthTarget.SERVER, AuthScheme.DIGEST, "u", "p");
+    auth.beginSend();
+    List<String> fields = new java.util.ArrayList<>();
+    auth.addFields("GET", "/", true, false, fields);
+    assertTrue(fields.isEmpty(), "no nonce yet");
+    assertTrue(auth.shouldRetry(401, List.of("Digest realm=\"r\", nonce=\"n1\", qop=auth"), true, false, true));
+    auth.addFields("GET", "/", true, false, fields);
+    assertEquals("Authorization", fields.get(0));
+    assertFalse(auth.shouldRetry(401, List.of("Digest realm=\"r\", nonce=\"n1\", qop=auth, stale=true"),
+        true, false, true), "the same nonce cannot be stale and fresh");
+    assertTrue(auth.shouldRetry(401, List.of("Digest realm=\"r\", nonce=\"n2\", qop=auth, stale=true"),
+        true, false, true));
+    fields.clear();
+    auth.addFields("GET", "/", true, false, fields);
+    assertTrue(fields.get(1).contains("nonce=\"n2\"") && fields.get(1).contains("nc=00000001"), fields.get(1));
+    assertFalse(auth.shouldRetry(401, List.of("Digest realm=\"r\", nonce=\"n3\", qop=auth, stale=true"),
+        true, false, true), "one stale retry per send");
+    auth.beginSend();
+    assertTrue(auth.shouldRetry(401, List.of("Digest realm=\"r\", nonce=\"n3\", qop=auth, stale=true"),
+        true, false, true), "a new send may be answered again");
   }
 
   /** Wrong Digest credentials are refused with a new nonce but no stale flag: no second try. */
