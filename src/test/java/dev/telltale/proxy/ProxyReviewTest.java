@@ -81,6 +81,34 @@ class ProxyReviewTest {
     assertTrue(socks.connects().isEmpty());
   }
 
+  /**
+   * Request proxy credentials (setCredentials PROXY, Basic) also open SOCKS5 tunnels, but unlike
+   * ProxySettings' they are not checked against RFC 1929's 255-byte fields: a longer user must be
+   * LOGIN_FAILURE, not a wrapped length byte that garbles the handshake.
+   */
+  @Test
+  void socks5RequestCredentialsLongerThan255BytesAreLoginFailure() throws Exception {
+    Socks5Server socks = new Socks5Server("bob", "hunter2");
+    fx = new ProxyFixture(ProxySettings.socks5("proxy.test", socks.port()));
+    fx.manage(socks);
+    Connect connect = fx.connect("origin.test", 80);
+    Request request = fx.request(connect, "/", false);
+    request.setCredentials(dev.telltale.AuthTarget.PROXY, dev.telltale.AuthScheme.BASIC, "b".repeat(300), "pw");
+    HttpException error = awaitFailure(request.sendRequest(), ErrorCode.LOGIN_FAILURE);
+    assertTrue(error.getMessage().contains("255 bytes"), error.getMessage());
+  }
+
+  /** "999.1.1.1" is no IPv4 literal: it goes to the proxy as a name, and is never looked up here. */
+  @Test
+  void aDottedQuadOutOfRangeGoesToSocks5AsAName() throws Exception {
+    dev.telltale.internal.proxy.Socks5Handshake h =
+        new dev.telltale.internal.proxy.Socks5Handshake("999.1.1.1", 80, null, null);
+    h.start();
+    java.nio.ByteBuffer connectRequest = h.onBytes(java.nio.ByteBuffer.wrap(new byte[] {5, 0})).send();
+    assertEquals(3, connectRequest.get(3), "address type 3: a domain name");
+    assertEquals(9, connectRequest.get(4));
+  }
+
   @Test
   void bypassEntriesMatchCaseInsensitivelyWithPortsAndWildcards() {
     ProxySettings proxy = ProxySettings.http("proxy.test", 3128)
