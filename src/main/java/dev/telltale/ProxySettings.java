@@ -118,9 +118,14 @@ public final class ProxySettings {
    * The same settings with a bypass list: requests to a matching host connect directly. Each entry
    * is a host name (case-insensitive, exact), {@code *.suffix} (any host ending in
    * {@code .suffix}), an IP literal (IPv6 with or without brackets), or {@code <local>}: any host
-   * name without a dot, as WinHTTP means it, plus {@code localhost} and loopback literals.
+   * name without a dot, as WinHTTP means it, plus {@code localhost} and loopback literals. As in
+   * WinHTTP's lists, {@code *} may stand anywhere for any run of characters ({@code 10.*},
+   * {@code *.example.*}), and a host or bracketed IPv6 literal may end in {@code :port}
+   * ({@code intranet.example:8080}, {@code [::1]:9000}) to bypass only that port; a bare IPv6
+   * literal has no port part.
    *
-   * @throws IllegalArgumentException if an entry is empty or contains spaces
+   * @throws IllegalArgumentException if an entry is empty, contains spaces, or has a port that is
+   *     not 1..65535
    * @throws IllegalStateException on {@link #none()}, which has nothing to bypass
    */
   public ProxySettings withBypass(String... entries) {
@@ -129,9 +134,10 @@ public final class ProxySettings {
     }
     List<String> list = new ArrayList<>(bypass);
     for (String entry : entries) {
-      if (entry == null || entry.isBlank() || entry.indexOf(' ') >= 0) {
+      if (entry == null || entry.isBlank() || entry.indexOf(' ') >= 0
+          || BypassEntry.portOf(entry) == BypassEntry.BAD_PORT) {
         throw new IllegalArgumentException("bypass entries are host names, *.suffix, IP literals or"
-            + " <local>: '" + entry + "'");
+            + " <local>, optionally with :port (1..65535): '" + entry + "'");
       }
       list.add(entry.toLowerCase(Locale.ROOT));
     }
@@ -192,8 +198,19 @@ public final class ProxySettings {
     return password;
   }
 
-  /** Whether a request to {@code host} connects directly because the bypass list matches it. */
+  /**
+   * Whether a request to {@code host} connects directly because the bypass list matches it, on
+   * any port: entries with a {@code :port} count as matching their host.
+   */
   public boolean bypasses(String host) {
+    return bypasses(host, BypassEntry.ANY_PORT);
+  }
+
+  /**
+   * Whether a request to {@code host} on {@code port} connects directly because the bypass list
+   * matches it (host case-insensitively, and the port where the entry names one).
+   */
+  public boolean bypasses(String host, int port) {
     String h = host.toLowerCase(Locale.ROOT);
     if (h.startsWith("[") && h.endsWith("]")) {
       h = h.substring(1, h.length() - 1);
@@ -204,19 +221,70 @@ public final class ProxySettings {
             || h.startsWith("127.") || h.equals("::1")) {
           return true;
         }
-      } else if (entry.startsWith("*.")) {
-        if (h.endsWith(entry.substring(1))) {
-          return true;
-        }
-      } else {
-        String e = entry.startsWith("[") && entry.endsWith("]")
-            ? entry.substring(1, entry.length() - 1) : entry;
-        if (h.equals(e)) {
-          return true;
-        }
+        continue;
+      }
+      int entryPort = BypassEntry.portOf(entry);
+      if (entryPort != BypassEntry.ANY_PORT && port != BypassEntry.ANY_PORT && entryPort != port) {
+        continue;
+      }
+      if (BypassEntry.globMatches(BypassEntry.hostOf(entry), h)) {
+        return true;
       }
     }
     return false;
+  }
+
+  /** The parts of one bypass entry: {@code host[:port]}, {@code [v6][:port]}, or a bare IPv6 literal. */
+  private static final class BypassEntry {
+    static final int ANY_PORT = -1;
+    static final int BAD_PORT = -2;
+
+    /** The entry's port, {@link #ANY_PORT} without one, {@link #BAD_PORT} if it is not 1..65535. */
+    static int portOf(String entry) {
+      int colon = entry.lastIndexOf(':');
+      if (colon < 0 || entry.startsWith("[") && !entry.contains("]:")
+          || !entry.startsWith("[") && entry.indexOf(':') != colon) {
+        return ANY_PORT; // no port, "[v6]" or a bare IPv6 literal
+      }
+      String digits = entry.substring(colon + 1);
+      if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(Character::isDigit)) {
+        return BAD_PORT;
+      }
+      int port = Integer.parseInt(digits);
+      return port >= 1 && port <= 65535 ? port : BAD_PORT;
+    }
+
+    /** The entry without its port and brackets. */
+    static String hostOf(String entry) {
+      String host = portOf(entry) == ANY_PORT ? entry : entry.substring(0, entry.lastIndexOf(':'));
+      return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** Whether {@code host} matches {@code pattern}, where each {@code *} is any run of characters. */
+    static boolean globMatches(String pattern, String host) {
+      int p = 0;
+      int h = 0;
+      int star = -1;
+      int resume = 0;
+      while (h < host.length()) {
+        if (p < pattern.length() && pattern.charAt(p) != '*' && pattern.charAt(p) == host.charAt(h)) {
+          p++;
+          h++;
+        } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+          star = p++;
+          resume = h;
+        } else if (star >= 0) {
+          p = star + 1;
+          h = ++resume;
+        } else {
+          return false;
+        }
+      }
+      while (p < pattern.length() && pattern.charAt(p) == '*') {
+        p++;
+      }
+      return p == pattern.length();
+    }
   }
 
   private static InetSocketAddress checked(InetSocketAddress address) {

@@ -49,6 +49,8 @@ final class ConnectionAcquirer
   private final TimingRecorder timing;
   private Origin origin;
   private Connector connector;
+  /** The CONNECT or SOCKS5 handshake under way, so that cancel() can end it; else null. */
+  private ProxyTunnel tunnel;
   private boolean queued;
   private boolean active;
   private ConnectionEvent jfrEvent;
@@ -68,7 +70,7 @@ final class ConnectionAcquirer
    */
   private Origin route(Origin target) {
     ProxySettings settings = core.value(Option.PROXY);
-    if (settings.kind() == ProxySettings.Kind.SELECTOR && !settings.bypasses(target.host())
+    if (settings.kind() == ProxySettings.Kind.SELECTOR && !settings.bypasses(target.host(), target.port())
         && events.wants(CallbackStatus.DETECTING_PROXY)) {
       events.emit(StatusEvent.DetectingProxy.INSTANCE);
     }
@@ -118,6 +120,9 @@ final class ConnectionAcquirer
   /** The request no longer wants a connection: give back whatever is under way. */
   void cancel() {
     active = false;
+    if (tunnel != null) {
+      tunnel.abandon(); // a silent proxy would otherwise hold the socket until CONNECT_TIMEOUT
+    }
     if (connector != null) {
       connector.abandon();
       connector = null;
@@ -229,8 +234,9 @@ final class ConnectionAcquirer
       events.emit(new StatusEvent.ConnectedToServer(connection.remoteAddress()));
     }
     if (origin.proxy() != null && origin.proxy().tunnels(origin.secure())) {
-      new ProxyTunnel(connection, core.session().proxyWantsBasic(origin.proxy()),
-          core.session().userAgent(), core.value(Option.CONNECT_TIMEOUT), this).start();
+      tunnel = new ProxyTunnel(connection, core.session().proxyWantsBasic(origin.proxy()),
+          core.session().userAgent(), core.value(Option.CONNECT_TIMEOUT), this);
+      tunnel.start();
     } else {
       afterTunnel(connection);
     }
@@ -246,6 +252,7 @@ final class ConnectionAcquirer
 
   @Override
   public void tunnelOpen(Connection connection) {
+    tunnel = null;
     if (!active) {
       pool.discard(connection);
       return;
@@ -255,6 +262,7 @@ final class ConnectionAcquirer
 
   @Override
   public void tunnelFailed(Connection connection, HttpException error) {
+    tunnel = null;
     pool.discard(connection);
     if (!active) {
       return;
@@ -266,6 +274,7 @@ final class ConnectionAcquirer
 
   @Override
   public void tunnelWantsCredentials(Connection connection) {
+    tunnel = null;
     // remembered for the session: later tunnels through this proxy send the credentials at once
     core.session().rememberProxyWantsBasic(origin.proxy());
     pool.discard(connection);

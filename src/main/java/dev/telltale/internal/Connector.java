@@ -18,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.net.Inet6Address;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -152,7 +153,11 @@ final class Connector {
    * RFC 8305 §4: alternate the address families, starting with the family of the first address,
    * keeping the resolver's order within each family.
    */
-  static List<InetAddress> interleave(List<InetAddress> found) {
+  static List<InetAddress> interleave(List<InetAddress> resolved) {
+    // one attempt per distinct address: resolvers that merge sources (hosts file and DNS, or
+    // A and AAAA answers with a CNAME chain) repeat addresses, and a refused address tried
+    // again only delays the outcome
+    List<InetAddress> found = List.copyOf(new LinkedHashSet<>(resolved));
     if (found.isEmpty()) {
       return found;
     }

@@ -79,10 +79,45 @@ final class Cookies {
   private static URI uriOf(RequestMessage message) {
     Origin origin = message.origin;
     try {
-      return URI.create((origin.secure() ? "https://" : "http://") + origin.hostHeader() + message.target);
+      return URI.create((origin.secure() ? "https://" : "http://") + origin.hostHeader()
+          + strictTarget(message.target));
     } catch (IllegalArgumentException e) {
       log.debug("no cookies for target {}: not a valid URI", message.target);
       return null;
     }
+  }
+
+  /**
+   * {@code target} with every character java.net.URI refuses in a path or query percent-encoded.
+   * Servers take {@code |}, braces, quotes and the like (search APIs, JQL), and URI.create does
+   * not; without this, such a request would silently go without its cookies. The handler matches
+   * on the host and path prefix, which the encoding keeps.
+   */
+  static String strictTarget(String target) {
+    StringBuilder out = null;
+    for (int i = 0; i < target.length(); i++) {
+      char c = target.charAt(i);
+      boolean keep = c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0
+          || c == '%' && i + 2 < target.length() && isHex(target.charAt(i + 1)) && isHex(target.charAt(i + 2)));
+      if (keep && out == null) {
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(target.length() + 16).append(target, 0, i);
+      }
+      if (keep) {
+        out.append(c);
+      } else {
+        for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+          out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+              .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+        }
+      }
+    }
+    return out == null ? target : out.toString();
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 }

@@ -102,10 +102,15 @@ final class ExchangeFeatures {
   /** The decoding pump for a response body, or null when it is delivered as received. */
   DecodingPump decoding(ResponseHead head, BodyDecoder framing) {
     Set<Decompression> codings = core.value(Option.DECOMPRESSION);
-    if (codings.isEmpty() || framing == BodyDecoder.NONE || head.statusCode() == 101) {
+    // 206: a byte range of the encoded representation is not a coded stream of its own (a resumed
+    // download would fail at its first byte); it reaches the application as received. An empty
+    // body (Content-Length: 0) has nothing to decode: without a pump it completes with its
+    // headers and frees the connection at once, as it does with decompression off
+    if (codings.isEmpty() || framing == BodyDecoder.NONE || framing.isComplete()
+        || head.statusCode() == 101 || head.statusCode() == 206) {
       return null;
     }
-    ContentDecoder content = ContentDecoder.forEncoding(head.firstValue("Content-Encoding"),
+    ContentDecoder content = ContentDecoder.forFields(head.values("Content-Encoding"),
         codings.contains(Decompression.GZIP), codings.contains(Decompression.DEFLATE));
     return content == null ? null : new DecodingPump(content, core.value(Option.MAX_DECOMPRESSED_SIZE),
         core.value(Option.MAX_DECOMPRESSION_RATIO));

@@ -65,7 +65,13 @@ final class ProxyTunnel implements Connection.User {
               + " took longer than " + timeout)));
     }
     if (hop.socks()) {
-      socks = new Socks5Handshake(origin.host(), origin.port(), hop.user(), hop.password());
+      try {
+        socks = new Socks5Handshake(origin.host(), origin.port(), hop.user(), hop.password());
+      } catch (IllegalArgumentException e) {
+        fail(new HttpException(ErrorCode.INVALID_URL, "cannot open a SOCKS5 tunnel to "
+            + target() + " through " + hop + ": " + e.getMessage(), e));
+        return;
+      }
       out = socks.start();
     } else {
       parser = new Http1ResponseParser(Http1ResponseParser.DEFAULT_MAX_HEADER_BYTES,
@@ -186,6 +192,12 @@ final class ProxyTunnel implements Connection.User {
     finish();
     connection.releaseBufferIfEmpty();
     listener.tunnelOpen(connection);
+  }
+
+  /** The request no longer wants the tunnel: stop now; the listener discards the connection. */
+  void abandon() {
+    fail(new HttpException(ErrorCode.OPERATION_CANCELLED, "the request no longer wants the tunnel to "
+        + target() + " through " + hop));
   }
 
   private void fail(HttpException error) {

@@ -34,6 +34,8 @@ public final class Authenticator {
   private final boolean[] challenged = new boolean[2];
   private final boolean[] answered = new boolean[2];
   private final boolean[] sentLast = new boolean[2];
+  /** A {@code stale=true} Digest challenge was answered in this send (at most one is). */
+  private final boolean[] staleAnswered = new boolean[2];
 
   /** An authenticator drawing client nonces from a {@link SecureRandom}. */
   public Authenticator() {
@@ -72,6 +74,7 @@ public final class Authenticator {
   /** A new sendRequest: each target may be answered once again. */
   public void beginSend() {
     answered[0] = answered[1] = false;
+    staleAnswered[0] = staleAnswered[1] = false;
   }
 
   /**
@@ -124,8 +127,11 @@ public final class Authenticator {
     }
     int t = target.ordinal();
     Credentials c = credentials[t];
-    if (c == null || answered[t]) {
+    if (c == null) {
       return false;
+    }
+    if (answered[t]) {
+      return staleRetry(t, c, challengeValues);
     }
     for (Challenge challenge : ChallengeParser.parse(challengeValues)) {
       if (c.scheme == AuthScheme.BASIC && challenge.is("Basic")) {
@@ -139,6 +145,26 @@ public final class Authenticator {
         if (digest != null) {
           return accept(t, digest);
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * After the one answer of this send: a Digest response that was just sent and refused with
+   * {@code stale=true} and a new nonce (RFC 7616 §3.3: the credentials were right, the nonce had
+   * expired, as it does on servers with short-lived nonces after a redirect) is answered once
+   * more with the fresh nonce. Once per send, so a server that is always stale ends the loop.
+   */
+  private boolean staleRetry(int t, Credentials c, List<String> challengeValues) {
+    if (c.scheme != AuthScheme.DIGEST || staleAnswered[t] || !sentLast[t] || digests[t] == null) {
+      return false;
+    }
+    for (Challenge challenge : ChallengeParser.parse(challengeValues)) {
+      DigestAuth digest = DigestAuth.forChallenge(challenge);
+      if (digest != null && digest.stale() && !digest.nonce().equals(digests[t].nonce())) {
+        staleAnswered[t] = true;
+        return accept(t, digest);
       }
     }
     return false;

@@ -2,6 +2,7 @@ package dev.telltale.internal.codec;
 
 import dev.telltale.internal.http1.ProtocolViolation;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * Undoes a content coding (RFC 9110 §8.4) as the encoded body streams in: bytes in, bytes out, no
@@ -38,10 +39,34 @@ public interface ContentDecoder {
    * {@code gzip}/{@code deflate} enable; otherwise null (the body is delivered as received).
    */
   static ContentDecoder forEncoding(String contentEncoding, boolean gzip, boolean deflate) {
-    if (contentEncoding == null) {
+    return contentEncoding == null ? null : forFields(List.of(contentEncoding), gzip, deflate);
+  }
+
+  /**
+   * The decoder for the values of every {@code Content-Encoding} field of a response, which form
+   * one list (RFC 9110 §5.3: "gzip" and "deflate" in two fields mean "gzip, deflate"), so a
+   * second field cannot be overlooked. {@code identity} entries change nothing and are skipped.
+   * Exactly one remaining coding that {@code gzip}/{@code deflate} enable gives its decoder;
+   * none, several (stacked) or an unknown one give null: the body is delivered as received, and
+   * the application sees why in the headers.
+   */
+  static ContentDecoder forFields(List<String> fieldValues, boolean gzip, boolean deflate) {
+    String coding = null;
+    for (String value : fieldValues) {
+      for (String element : value.split(",")) {
+        String c = element.trim();
+        if (c.isEmpty() || c.equalsIgnoreCase("identity")) {
+          continue;
+        }
+        if (coding != null) {
+          return null; // stacked codings: not undone
+        }
+        coding = c;
+      }
+    }
+    if (coding == null) {
       return null;
     }
-    String coding = contentEncoding.trim();
     if (gzip && (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip"))) {
       return new GzipDecoder();
     }

@@ -20,7 +20,7 @@ public final class ProxyRouting {
    * @throws RuntimeException whatever the selector throws (the caller reports it)
    */
   public static ProxyHop choose(ProxySettings settings, boolean secure, String host, int port) {
-    if (settings.kind() == ProxySettings.Kind.NONE || settings.bypasses(host)) {
+    if (settings.kind() == ProxySettings.Kind.NONE || settings.bypasses(host, port)) {
       return null;
     }
     if (settings.kind() != ProxySettings.Kind.SELECTOR) {

@@ -42,6 +42,9 @@ public final class Socks5Handshake {
   private enum State { METHOD, AUTH, REPLY, DONE }
 
   private final String host;
+  /** The CONNECT request's address type (1, 3 or 4) and address bytes (type 3: with its length). */
+  private final byte addressType;
+  private final byte[] address;
   private final int port;
   private final String user;
   private final String password;
@@ -52,14 +55,34 @@ public final class Socks5Handshake {
    * @param port the origin's port
    * @param user the proxy user, or null to offer only "no authentication"
    * @param password the proxy password (with a user)
+   * @throws IllegalArgumentException if SOCKS5 cannot carry {@code host}: a name longer than 255
+   *     bytes or with characters other than ASCII (the caller reports it as a typed error before
+   *     anything is sent)
    */
   public Socks5Handshake(String host, int port, String user, String password) {
     this.host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     this.port = port;
     this.user = user;
     this.password = password;
-    if (!isIpLiteral(this.host) && this.host.getBytes(StandardCharsets.US_ASCII).length > 255) {
-      throw new IllegalArgumentException("a SOCKS5 host name is at most 255 bytes");
+    // decided here, not when the proxy has answered the greeting, so that a host SOCKS5 cannot
+    // carry fails the request at once instead of throwing on the I/O thread mid-handshake
+    if (isIpLiteral(this.host)) {
+      address = literalBytes(this.host);
+      addressType = (byte) (address.length == 4 ? 1 : 4);
+    } else {
+      if (!StandardCharsets.US_ASCII.newEncoder().canEncode(this.host)) {
+        throw new IllegalArgumentException("the host name " + this.host
+            + " is not ASCII; SOCKS5 carries ASCII names only (use its IDNA form)");
+      }
+      byte[] name = this.host.getBytes(StandardCharsets.US_ASCII);
+      if (name.length > 255) {
+        throw new IllegalArgumentException("the host name is " + name.length
+            + " bytes long; SOCKS5 carries at most 255 (RFC 1928 section 5)");
+      }
+      address = new byte[name.length + 1];
+      address[0] = (byte) name.length;
+      System.arraycopy(name, 0, address, 1, name.length);
+      addressType = 3;
     }
   }
 
@@ -147,29 +170,22 @@ public final class Socks5Handshake {
     }
   }
 
-  private ByteBuffer authRequest() {
+  private ByteBuffer authRequest() throws Refused {
     byte[] u = user.getBytes(StandardCharsets.UTF_8);
     byte[] p = password.getBytes(StandardCharsets.UTF_8);
+    // RFC 1929 gives each one length byte; request credentials (setCredentials PROXY) are not
+    // checked against that as ProxySettings' are, and a wrapped length would garble the message
+    if (u.length > 255 || p.length > 255) {
+      throw new Refused("the SOCKS5 user and password are limited to 255 bytes each (RFC 1929)", true);
+    }
     ByteBuffer out = ByteBuffer.allocate(3 + u.length + p.length);
     out.put((byte) 1).put((byte) u.length).put(u).put((byte) p.length).put(p);
     return out.flip();
   }
 
   private ByteBuffer connectRequest() {
-    byte[] address;
-    byte type;
-    if (isIpLiteral(host)) {
-      address = literalBytes(host);
-      type = (byte) (address.length == 4 ? 1 : 4);
-    } else {
-      byte[] name = host.getBytes(StandardCharsets.US_ASCII);
-      address = new byte[name.length + 1];
-      address[0] = (byte) name.length;
-      System.arraycopy(name, 0, address, 1, name.length);
-      type = 3;
-    }
     ByteBuffer out = ByteBuffer.allocate(4 + address.length + 2);
-    out.put(VERSION).put((byte) 1).put((byte) 0).put(type).put(address).putShort((short) port);
+    out.put(VERSION).put((byte) 1).put((byte) 0).put(addressType).put(address).putShort((short) port);
     return out.flip();
   }
 
@@ -177,14 +193,29 @@ public final class Socks5Handshake {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
-  /** Whether {@code host} is an IPv4 dotted quad or an IPv6 literal (no brackets). */
+  /**
+   * Whether {@code host} is an IPv4 dotted quad (each part at most 255) or an IPv6 literal (no
+   * brackets). Strict, because {@link #literalBytes} must never be handed a name: InetAddress
+   * would look it up in DNS, blocking the I/O thread.
+   */
   static boolean isIpLiteral(String host) {
-    return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    if (host.indexOf(':') >= 0) {
+      return true;
+    }
+    if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      return false;
+    }
+    for (String part : host.split("\\.")) {
+      if (Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static byte[] literalBytes(String literal) {
     try {
-      // a literal: InetAddress parses it without any lookup
+      // a literal (isIpLiteral): InetAddress parses it; a string with ':' is never looked up
       return java.net.InetAddress.getByName(literal).getAddress();
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException("not an IP literal: " + literal, e);
