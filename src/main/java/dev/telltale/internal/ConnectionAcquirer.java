@@ -51,6 +51,8 @@ final class ConnectionAcquirer
   private Connector connector;
   /** The CONNECT or SOCKS5 handshake under way, so that cancel() can end it; else null. */
   private ProxyTunnel tunnel;
+  /** The TLS handshake in progress, so that cancel() can end it. */
+  private TlsHandshake handshake;
   private boolean queued;
   private boolean active;
   private ConnectionEvent jfrEvent;
@@ -122,6 +124,9 @@ final class ConnectionAcquirer
     active = false;
     if (tunnel != null) {
       tunnel.abandon(); // a silent proxy would otherwise hold the socket until CONNECT_TIMEOUT
+    }
+    if (handshake != null) {
+      handshake.abandon(); // so would a server that never answers the ClientHello
     }
     if (connector != null) {
       connector.abandon();
@@ -296,11 +301,13 @@ final class ConnectionAcquirer
       return;
     }
     connection.useTransport(tls);
-    new TlsHandshake(connection, tls, core.value(Option.CONNECT_TIMEOUT), this).start();
+    handshake = new TlsHandshake(connection, tls, core.value(Option.CONNECT_TIMEOUT), this);
+    handshake.start();
   }
 
   @Override
   public void handshakeDone(Connection connection) {
+    handshake = null;
     timing.tlsDone(Clock.nanoTime());
     if (!active) {
       pool.discard(connection);
@@ -311,6 +318,7 @@ final class ConnectionAcquirer
 
   @Override
   public void handshakeFailed(Connection connection, Exception failure) {
+    handshake = null;
     pool.discard(connection);
     if (!active) {
       return;
