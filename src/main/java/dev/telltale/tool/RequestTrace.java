@@ -172,9 +172,11 @@ final class RequestTrace {
     if (!json) {
       printHeaders(headers);
     }
-    for (Answer answer = answer(request, headers, answered); answer != null;
-        answer = answer(request, headers, answered)) {
+    for (Challenge challenge = challenge(request, headers, answered); challenge != null;
+        challenge = challenge(request, headers, answered)) {
       readToEnd(request, null, new Outcome(step)); // the challenge's body, read so the connection stays
+      text(challenge.line());
+      Answer answer = challenge.answer();
       Options.Credentials c = answer.target() == AuthTarget.SERVER ? login.server() : login.proxy();
       request.setCredentials(answer.target(), answer.scheme(), c.user(), c.password());
       outcome.answers.add(answer);
@@ -215,13 +217,17 @@ final class RequestTrace {
     }
   }
 
+  /** A challenge to answer with {@code answer}; {@code line} tells what queryAuthSchemes said. */
+  private record Challenge(Answer answer, String line) {}
+
   /**
-   * The credentials to set in answer to {@code headers}, as a WinHTTP application decides: a 401
-   * (407) for which {@code -u} ({@code -U}) was given and not yet used, whose {@link
+   * The challenge to answer in {@code headers}, as a WinHTTP application decides: a 401 (407) for
+   * which {@code -u} ({@code -U}) was given and not yet used, whose {@link
    * Request#queryAuthSchemes()} include Digest (preferred) or Basic. Null when the response is the
    * final one; the reason is printed when a challenge goes unanswered.
    */
-  private Answer answer(Request request, ResponseHeaders headers, Set<AuthTarget> answered) {
+  private Challenge challenge(Request request, ResponseHeaders headers,
+      Set<AuthTarget> answered) {
     int status = headers.statusCode();
     AuthTarget target = status == 401 ? AuthTarget.SERVER : status == 407 ? AuthTarget.PROXY
         : null;
@@ -245,11 +251,14 @@ final class RequestTrace {
         : offered.supported().contains(AuthScheme.BASIC) ? AuthScheme.BASIC : null;
     String schemes = String.join(", ", new TreeSet<>(offered.supported()).stream()
         .map(AuthScheme::name).toList());
-    text("auth: queryAuthSchemes: " + schemes + " (first " + offered.first() + ", target "
-        + offered.target() + ")" + (scheme == null ? "; none telltale can answer"
-        : "; setCredentials(" + offered.target() + ", " + scheme + ", \"" + credentials.user()
-            + "\", ...)"));
-    return scheme == null ? null : new Answer(offered.target(), scheme, status);
+    String line = "auth: queryAuthSchemes: " + schemes + " (first " + offered.first()
+        + ", target " + offered.target() + ")";
+    if (scheme == null) {
+      text(line + "; none telltale can answer");
+      return null;
+    }
+    return new Challenge(new Answer(offered.target(), scheme, status), line + "; setCredentials("
+        + offered.target() + ", " + scheme + ", \"" + credentials.user() + "\", ...)");
   }
 
   /**
