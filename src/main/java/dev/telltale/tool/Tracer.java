@@ -50,7 +50,8 @@ public final class Tracer {
 
   private static final String HELP = """
       usage: telltale [options] [URL]
-             telltale [-H 'N: v'] [-d MESSAGE] [-k] [--flags LIST] [--json] ws[s]://...
+             telltale [-H 'N: v'] [-d MESSAGE] [-k] [-x URL] [-b] [--flags LIST] [--json]
+                      ws[s]://...
 
       Fetches URL (http or https) with telltale and prints each status notification as
       it happens, the negotiated TLS protocol and cipher suite, the response head, then

@@ -345,6 +345,13 @@ class TracerConnectivityTest {
   }
 
   @Test
+  void theDemoWithCookiesKeepsTheOneItsRedirectSets() {
+    assertEquals(Tracer.OK, run("-b"), this::output);
+    assertTrue(output().endsWith("session  HANDLE_CLOSING SESSION\ncookies: 1 stored\n  "
+        + EmbeddedServer.COOKIE + "; Domain=127.0.0.1; Path=/\n"), output());
+  }
+
+  @Test
   void jsonCookiesLineComesLastWithoutValues() {
     server.enqueue(new MockResponse.Builder().addHeader("Set-Cookie", "token=hunter2; Path=/a")
         .build());
