@@ -140,6 +140,22 @@ class TracerConnectivityTest {
   }
 
   @Test
+  void aBodyIsSentAgainWithTheAnswer() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(401)
+        .addHeader("WWW-Authenticate", "Basic realm=\"r\"").build());
+    server.enqueue(new MockResponse.Builder().code(201).build());
+    assertEquals(Tracer.OK, run("-u", "u:p", "-d", "payload", url("/post")), this::output);
+    RecordedRequest first = take();
+    RecordedRequest second = take();
+    assertEquals("payload", first.getBody().utf8());
+    assertNull(first.getHeaders().get("Authorization"));
+    assertEquals("payload", second.getBody().utf8(), "the body goes again with the credentials");
+    assertEquals(basic("u", "p"), second.getHeaders().get("Authorization"));
+    assertTrue(output().contains("\n> POST /post  # sent again with the server credentials\n"),
+        output());
+  }
+
+  @Test
   void basicSendsTheCredentialsPreemptively() throws Exception {
     server.enqueue(new MockResponse.Builder().body("ok").build());
     assertEquals(Tracer.OK, run("--basic", "-u", "bob:pa:ss w", url("/b")), this::output);
