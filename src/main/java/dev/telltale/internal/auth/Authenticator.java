@@ -34,6 +34,13 @@ public final class Authenticator {
   private final boolean[] challenged = new boolean[2];
   private final boolean[] answered = new boolean[2];
   private final boolean[] sentLast = new boolean[2];
+  /**
+   * The last challenge of each target's latest 401/407, answered or not: a WinHTTP application
+   * reads the 401, calls setCredentials and sends again, and that send answers the challenge the
+   * application saw (Digest needs its nonce) instead of drawing a second 401.
+   */
+  private final DigestAuth[] offeredDigest = new DigestAuth[2];
+  private final boolean[] offeredBasic = new boolean[2];
   /** A {@code stale=true} Digest challenge was answered in this send (at most one is). */
   private final boolean[] staleAnswered = new boolean[2];
 
@@ -67,8 +74,11 @@ public final class Authenticator {
   public void setCredentials(AuthTarget target, AuthScheme scheme, String user, String password) {
     int t = target.ordinal();
     credentials[t] = new Credentials(scheme, user, password);
-    digests[t] = null; // a nonce learned for other credentials is not reused
-    challenged[t] = false;
+    // The server's last challenge, not anything learned with earlier credentials, decides what
+    // the next send carries.
+    digests[t] = scheme == AuthScheme.DIGEST ? offeredDigest[t] : null;
+    nonceCounts[t] = 0;
+    challenged[t] = scheme == AuthScheme.BASIC && offeredBasic[t];
   }
 
   /** A new sendRequest: each target may be answered once again. */
@@ -121,13 +131,14 @@ public final class Authenticator {
   public boolean shouldRetry(int status, List<String> challengeValues, boolean toCredentialOrigin,
       boolean viaProxy, boolean replayable) {
     AuthTarget target = status == 401 ? AuthTarget.SERVER : status == 407 ? AuthTarget.PROXY : null;
-    if (target == null || !replayable || (target == AuthTarget.SERVER && !toCredentialOrigin)
+    if (target == null || (target == AuthTarget.SERVER && !toCredentialOrigin)
         || (target == AuthTarget.PROXY && !viaProxy)) {
       return false;
     }
     int t = target.ordinal();
+    remember(t, challengeValues);
     Credentials c = credentials[t];
-    if (c == null) {
+    if (c == null || !replayable) {
       return false;
     }
     if (answered[t]) {
@@ -142,12 +153,27 @@ public final class Authenticator {
       }
       if (c.scheme == AuthScheme.DIGEST && challenge.is("Digest")) {
         DigestAuth digest = DigestAuth.forChallenge(challenge);
+        if (digest != null && sentLast[t] && !digest.stale()) {
+          return false; // a Digest answer was just refused, and not for an expired nonce
+        }
         if (digest != null) {
           return accept(t, digest);
         }
       }
     }
     return false;
+  }
+
+  private void remember(int t, List<String> challengeValues) {
+    offeredBasic[t] = false;
+    offeredDigest[t] = null;
+    for (Challenge challenge : ChallengeParser.parse(challengeValues)) {
+      if (challenge.is("Basic")) {
+        offeredBasic[t] = true;
+      } else if (offeredDigest[t] == null && challenge.is("Digest")) {
+        offeredDigest[t] = DigestAuth.forChallenge(challenge);
+      }
+    }
   }
 
   /**

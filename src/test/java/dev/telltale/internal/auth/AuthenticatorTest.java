@@ -108,4 +108,36 @@ class AuthenticatorTest {
     assertNull(Authenticator.schemesOf(200, BASIC));
     assertNull(Authenticator.schemesOf(401, List.of("Bearer")));
   }
+
+  @Test
+  void aRefusedDigestAnswerIsNotRetriedUnlessTheNonceWasStale() {
+    auth.setCredentials(AuthTarget.SERVER, AuthScheme.DIGEST, "u", "p");
+    auth.beginSend();
+    assertTrue(auth.shouldRetry(401, DIGEST, true, false, true));
+    fields(true, false); // the answer goes out
+    auth.beginSend(); // the application sends again after its own look at the refusal
+    fields(true, false);
+    assertFalse(auth.shouldRetry(401, List.of("Digest realm=\"r\", nonce=\"n2\", qop=auth"),
+        true, false, true), "wrong credentials: the 401 is the application's");
+  }
+
+  @Test
+  void credentialsSetAfterAnUnansweredChallengeAnswerItOnTheNextSend() {
+    auth.beginSend();
+    assertFalse(auth.shouldRetry(401, DIGEST, true, false, true), "no credentials yet");
+    auth.setCredentials(AuthTarget.SERVER, AuthScheme.DIGEST, "u", "p");
+    auth.beginSend();
+    List<String> out = fields(true, false);
+    assertEquals("Authorization", out.get(0));
+    assertTrue(out.get(1).contains("nonce=\"n1\"") && out.get(1).contains("nc=00000001"), out.get(1));
+  }
+
+  @Test
+  void proxyBasicSetAfterA407GoesWithTheNextSend() {
+    auth.beginSend();
+    assertFalse(auth.shouldRetry(407, BASIC, true, true, true));
+    auth.setCredentials(AuthTarget.PROXY, AuthScheme.BASIC, "u", "p");
+    auth.beginSend();
+    assertEquals(List.of("Proxy-Authorization", "Basic dTpw"), fields(true, true));
+  }
 }

@@ -1,4 +1,4 @@
-package dev.telltale.tool;
+package dev.telltale.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,9 +10,6 @@ import dev.telltale.Request;
 import dev.telltale.Session;
 import dev.telltale.testkit.LeakCheck;
 import dev.telltale.testkit.Roundtrip;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -24,18 +21,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A library problem the tracer's {@code -u} shows (reported, not fixed here: the library is not
- * the tracer's to change). A WinHTTP application that receives a 401 Digest challenge calls
- * WinHttpQueryAuthSchemes, WinHttpSetCredentials(DIGEST) and WinHttpSendRequest again; WinHTTP
- * keeps the challenge on the handle, so that send carries the Digest answer: two requests in all.
- * telltale's Authenticator only learns nonces from challenges it answers itself, so the send after
- * setCredentials goes without Authorization, draws a second 401, and only its automatic retry
- * answers: three requests, and with a server that rotates nonces the application's own retry
- * looks refused. These tests fail until the challenge delivered to the application is kept.
+ * The WinHTTP application flow: a 401 Digest challenge reaches the application, which calls
+ * queryAuthSchemes and setCredentials, then sends again on the same handle. WinHTTP keeps the
+ * challenge on the handle, so that send carries the Digest answer: two requests in all. (An
+ * earlier telltale forgot unanswered challenges and drew a second 401.)
  */
 @ExtendWith(LeakCheck.class)
 @Timeout(60)
-class DigestAfterQueryAuthSchemesTest {
+class SetCredentialsAfterChallengeTest {
   @StartStop final MockWebServer server = new MockWebServer();
 
   private MockResponse challenge(String nonce) {
@@ -65,23 +58,9 @@ class DigestAfterQueryAuthSchemesTest {
       session.awaitTermination(Duration.ofSeconds(10));
     }
     assertNull(take().getHeaders().get("Authorization"));
-    assertNotNull(take().getHeaders().get("Authorization"), "LIBRARY BUG: the send after"
-        + " queryAuthSchemes + setCredentials(SERVER, DIGEST) must carry the Digest answer to the"
+    assertNotNull(take().getHeaders().get("Authorization"), "the send after"
+        + " queryAuthSchemes + setCredentials(SERVER, DIGEST) carries the Digest answer to the"
         + " 401 the application received, as WinHTTP's does (it keeps the challenge on the handle)");
-  }
-
-  @Test
-  void theTracersDigestFlowTakesTwoRequests() throws Exception {
-    server.enqueue(challenge("n1"));
-    server.enqueue(challenge("n2")); // what the unanswered send would draw
-    server.enqueue(new MockResponse.Builder().body("ok").build());
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    assertEquals(Tracer.OK, Tracer.run(new String[] {"-u", "u:p",
-        "http://127.0.0.1:" + server.getPort() + "/d"}, out, out), bytes::toString);
-    take();
-    assertNotNull(take().getHeaders().get("Authorization"), "LIBRARY BUG: telltale -u sends the"
-        + " request again after setCredentials(SERVER, DIGEST) without the Digest answer: the"
-        + " challenge the application received is forgotten");
+    assertEquals(2, server.getRequestCount());
   }
 }
