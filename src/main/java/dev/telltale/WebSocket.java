@@ -3,6 +3,7 @@ package dev.telltale;
 import dev.telltale.internal.HandleCore;
 import dev.telltale.internal.WebSocketCore;
 import dev.telltale.internal.WebSocketHandover;
+import dev.telltale.internal.WsProbe;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -53,6 +54,11 @@ public final class WebSocket implements Handle {
         requestCore.parentCore());
     this.core.setContext(context);
     this.engine = new WebSocketCore(core, requestCore, handover);
+  }
+
+  /** The engine's state for tests, reached through the test tree's {@code WebSocketProbes}. */
+  WsProbe probe() {
+    return engine.probe();
   }
 
   void start() {

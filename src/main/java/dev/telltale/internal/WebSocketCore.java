@@ -4,7 +4,6 @@ import dev.telltale.AsyncApi;
 import dev.telltale.CallbackStatus;
 import dev.telltale.CloseStatus;
 import dev.telltale.ErrorCode;
-import dev.telltale.HandleException;
 import dev.telltale.HttpException;
 import dev.telltale.Option;
 import dev.telltale.StatusEvent;
@@ -41,17 +40,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketCore implements Connection.User, MessageAssembler.Listener, WsWriter.Owner {
   private static final Logger log = LoggerFactory.getLogger(WebSocketCore.class);
+  /** RFC 6455 §7.4.1: the endpoint is going away; sent when the handle is closed mid-connection. */
+  private static final int GOING_AWAY = 1001;
 
   private final HandleCore core;
   private final CallbackDispatcher events;
   private final EventLoop loop;
   private final Connection conn;
-  private final PerMessageDeflate deflate;
+  final PerMessageDeflate deflate;
   private final FrameReader reader;
   private final MessageAssembler assembler;
   private final WsWriter writer;
   private final WsInbound inbound = new WsInbound();
   private final FrameReader.Sink sink;
+  private final WsCalls calls = new WsCalls();
+  final WsKeepalive keepalive;
   private final long highWater;
   /**
    * The request's settings, read once at the upgrade: its receive and send timeouts (a websocket
@@ -60,17 +63,8 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private final Duration receiveTimeout;
   private final Duration sendTimeout;
 
-  // call-time state, guarded by itself
-  private final Object state = new Object();
-  private boolean sendBusy;
-  private boolean receiveBusy;
-  private boolean shutdownCalled;
-  private boolean closeCalled;
-  private boolean peerClosed;
-  private boolean closeDelivered;
-  /** The kind of the message being sent in fragments, or null between messages. */
-  private WebSocketBufferType openFragment;
-  private volatile CloseStatus peerClose;
+  /** The server's close frame once the loop decoded it (published to calls when delivered). */
+  volatile CloseStatus peerCloseRead;
 
   // loop state
   private Op sendOp;
@@ -82,16 +76,13 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private boolean closeFrameReceived;
   private boolean stopReading;
   private boolean paused;
-  /** Bytes waiting unreceived when reading last paused (0 while reading); for tests and diagnostics. */
-  private volatile long pausedWith;
+  /** Bytes waiting unreceived when reading last paused (0 while reading); for {@link WsProbe}. */
+  volatile long pausedWith;
   private boolean wantWrite;
   private boolean handleClosed;
   private HttpException failure;
-  private final TimerSlot keepalive = new TimerSlot();
   private final TimerSlot closeTimer = new TimerSlot();
   private final TimerSlot sendTimer = new TimerSlot();
-  private volatile Duration keepaliveArmed = Duration.ZERO;
-  private volatile long pingsSent;
 
   public WebSocketCore(HandleCore core, HandleCore requestCore, WebSocketHandover handover) {
     this.core = core;
@@ -107,6 +98,9 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     this.sink = assembler::frame;
     this.writer = new WsWriter(conn, this, requestCore.value(Option.WEB_SOCKET_SEND_BUFFER_SIZE));
     this.highWater = 4L * requestCore.value(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE);
+    this.keepalive = new WsKeepalive(loop, core,
+        () -> !conn.isClosed() && !handleClosed && !writer.closeQueued(),
+        () -> writer.control(WsOpcode.PING, ByteBuffer.allocate(0)));
   }
 
   /** Takes the connection over on its loop and starts reading (bytes after the 101 first). */
@@ -117,9 +111,14 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
       }
       conn.setUser(this);
       log.debug("websocket on {} started{}", conn, deflate != null ? " with permessage-deflate" : "");
-      armKeepalive();
+      keepalive.arm();
       readLoop();
     });
+  }
+
+  /** The view of this engine for tests and diagnostics. */
+  public WsProbe probe() {
+    return new WsProbe(this);
   }
 
   public boolean isCompressed() {
@@ -131,30 +130,9 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   public CompletableFuture<Void> send(WebSocketBufferType type, ByteBuffer data) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(data, "data");
-    if (type == WebSocketBufferType.CLOSE) {
-      throw new IllegalArgumentException("send cannot send CLOSE: use shutdown or close");
-    }
-    boolean first;
-    synchronized (state) {
-      if (openFragment != null && isUtf8(openFragment) != isUtf8(type)) {
-        throw new IllegalArgumentException("a " + openFragment + " was sent: the message continues "
-            + "with " + (isUtf8(openFragment) ? "UTF8" : "BINARY") + " pieces, not " + type);
-      }
-      if (shutdownCalled || closeCalled) {
-        throw invalidOperation("send after shutdown or close");
-      }
-      if (peerClosed) {
-        throw invalidOperation("send after the server's close frame");
-      }
-      if (sendBusy) {
-        throw invalidOperation("send while another send is pending");
-      }
-      sendBusy = true;
-      first = openFragment == null;
-      openFragment = isFragment(type) ? type : null;
-    }
-    Op op = new Op(AsyncApi.WEB_SOCKET_SEND);
     ByteBuffer payload = data.duplicate();
+    boolean first = calls.beginSend(type, payload);
+    Op op = new Op(AsyncApi.WEB_SOCKET_SEND);
     loop.submit(() -> startSend(op, type, payload, first));
     return op.future();
   }
@@ -164,15 +142,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (dst.isReadOnly() || !dst.hasRemaining()) {
       throw new IllegalArgumentException("receive needs a writable buffer with room");
     }
-    synchronized (state) {
-      if (receiveBusy) {
-        throw invalidOperation("receive while another receive is pending");
-      }
-      if (closeDelivered || closeCalled) {
-        throw invalidOperation("receive after the close frame was received or close was called");
-      }
-      receiveBusy = true;
-    }
+    calls.beginReceive();
     Op op = new Op(AsyncApi.WEB_SOCKET_RECEIVE);
     op.buffer = dst;
     loop.submit(() -> startReceive(op));
@@ -181,12 +151,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
 
   public CompletableFuture<Void> shutdown(int status, String reason) {
     ByteBuffer payload = FrameWriter.closePayload(status, reason);
-    synchronized (state) {
-      if (shutdownCalled || closeCalled) {
-        throw invalidOperation("shutdown after shutdown or close");
-      }
-      shutdownCalled = true;
-    }
+    calls.beginShutdown();
     Op op = new Op(AsyncApi.WEB_SOCKET_SHUTDOWN);
     loop.submit(() -> startShutdown(op, payload));
     return op.future();
@@ -194,34 +159,32 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
 
   public CompletableFuture<Void> closeHandshake(int status, String reason) {
     ByteBuffer payload = FrameWriter.closePayload(status, reason);
-    synchronized (state) {
-      if (closeCalled) {
-        throw invalidOperation("close was called already");
-      }
-      closeCalled = true;
-    }
+    calls.beginClose();
     Op op = new Op(AsyncApi.WEB_SOCKET_CLOSE);
     loop.submit(() -> startClose(op, payload));
     return op.future();
   }
 
   public CloseStatus queryCloseStatus() {
-    CloseStatus status = peerClose;
-    if (status == null) {
-      throw invalidOperation("the server's close frame has not been received");
-    }
-    return status;
+    return calls.queryCloseStatus();
   }
 
-  /** Handle close: cancel everything pending, drop the connection, then HANDLE_CLOSING. */
+  /**
+   * Handle close: cancel everything pending, send a 1001 close frame if it goes out without waiting
+   * (RFC 6455 §7.1.1 wants the connection ended by a close handshake, and "going away" tells the
+   * server why it gets no more; WinHTTP's tables show no notification for it, so none is added),
+   * drop the connection, then HANDLE_CLOSING.
+   */
   public void closeHandle() {
     loop.submit(() -> {
       handleClosed = true;
       HttpException cancelled =
           new HttpException(ErrorCode.OPERATION_CANCELLED, "the websocket handle was closed");
       failPending(cancelled);
+      if (failure == null) {
+        writer.goingAway(FrameWriter.closePayload(GOING_AWAY, "the websocket handle was closed"));
+      }
       closeConnection();
-      keepalive.cancel();
       if (deflate != null) {
         deflate.end();
       }
@@ -231,44 +194,20 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
 
   /** The keepalive option changed on the handle: re-arm with the new interval. */
   public void keepaliveChanged() {
-    loop.submit(this::armKeepalive);
-  }
-
-  /** The keepalive interval in force (zero when off); for tests and diagnostics. */
-  public Duration keepaliveInterval() {
-    return keepaliveArmed;
-  }
-
-  /** How many keepalive pings were sent; for tests and diagnostics. */
-  public long pingsSent() {
-    return pingsSent;
-  }
-
-  /**
-   * While reading is paused because received messages wait for receives: how many bytes wait;
-   * else 0. For tests and diagnostics.
-   */
-  public long bufferedWhilePaused() {
-    return pausedWith;
-  }
-
-  /** Runs the keepalive deadline's action now instead of at its time (tests: no waiting 15 s). */
-  public void keepaliveNow() {
-    loop.submit(this::keepaliveTick);
+    loop.submit(keepalive::arm);
   }
 
   // ---------------------------------------------------------------- operations (on the loop)
 
   private void startSend(Op op, WebSocketBufferType type, ByteBuffer payload, boolean first) {
     if (refusedAfterClose(op) || refusedAfterFailure(op)) {
-      synchronized (state) {
-        sendBusy = false;
-      }
+      calls.sendEnded();
       return;
     }
     int bytes = payload.remaining();
-    boolean fin = !isFragment(type);
-    int opcode = !first ? WsOpcode.CONTINUATION : isUtf8(type) ? WsOpcode.TEXT : WsOpcode.BINARY;
+    boolean fin = !WsCalls.isFragment(type);
+    int opcode = !first ? WsOpcode.CONTINUATION
+        : WsCalls.isUtf8(type) ? WsOpcode.TEXT : WsOpcode.BINARY;
     boolean rsv1 = false;
     if (deflate != null && first && fin) {
       // only whole messages are compressed: a fragmented send streams, and RFC 7692 lets any
@@ -288,9 +227,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
       return; // abandoned by a failure
     }
     sendOp = null;
-    synchronized (state) {
-      sendBusy = false;
-    }
+    calls.sendEnded();
     WebSocketStatus result = sendResult;
     done.complete(events, events.wants(CallbackStatus.WRITE_COMPLETE)
         ? new StatusEvent.WebSocketWriteComplete(result) : null, null);
@@ -301,9 +238,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
       return;
     }
     if (inbound.isEmpty() && refusedAfterFailure(op)) {
-      synchronized (state) {
-        receiveBusy = false;
-      }
+      calls.receiveEnded();
       return;
     }
     receiveOp = op;
@@ -324,9 +259,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     } else if (failure != null && inbound.isEmpty()) {
       Op op = receiveOp;
       receiveOp = null;
-      synchronized (state) {
-        receiveBusy = false;
-      }
+      calls.receiveEnded();
       op.fail(events, failure);
     }
   }
@@ -334,12 +267,10 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private void completeReceive(int bytes, WebSocketBufferType type) {
     Op done = receiveOp;
     receiveOp = null;
-    synchronized (state) {
-      receiveBusy = false;
-      if (type == WebSocketBufferType.CLOSE) {
-        closeDelivered = true;
-      }
+    if (type == WebSocketBufferType.CLOSE) {
+      calls.serverCloseDelivered(peerCloseRead, true);
     }
+    calls.receiveEnded();
     WebSocketStatus status = new WebSocketStatus(bytes, type);
     done.complete(events, events.wants(CallbackStatus.READ_COMPLETE)
         ? new StatusEvent.WebSocketReadComplete(status) : null, status);
@@ -361,15 +292,13 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
       // rule 27: the pending receive is cancelled before CLOSE_COMPLETE
       Op cancelled = receiveOp;
       receiveOp = null;
-      synchronized (state) {
-        receiveBusy = false;
-      }
+      calls.receiveEnded();
       cancelled.fail(events, new HttpException(ErrorCode.OPERATION_CANCELLED,
           "close(status, reason) cancelled the pending receive"));
     }
     inbound.clear(); // no receive can take it any more
     if (closeFrameSent && closeFrameReceived) {
-      op.complete(events, closeCompleteEvent(), null); // the handshake is over already
+      completeClose(op); // the handshake is over already
       return;
     }
     if (refusedAfterFailure(op)) {
@@ -410,12 +339,15 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (closeOp != null) {
       Op done = closeOp;
       closeOp = null;
-      done.complete(events, closeCompleteEvent(), null);
+      completeClose(done);
     }
   }
 
-  private StatusEvent closeCompleteEvent() {
-    return events.wants(CallbackStatus.CLOSE_COMPLETE) ? StatusEvent.CloseComplete.INSTANCE : null;
+  /** CLOSE_COMPLETE: the server's close status is known to the application from here on. */
+  private void completeClose(Op op) {
+    calls.serverCloseDelivered(peerCloseRead, false);
+    op.complete(events, events.wants(CallbackStatus.CLOSE_COMPLETE)
+        ? StatusEvent.CloseComplete.INSTANCE : null, null);
   }
 
   // ---------------------------------------------------------------- reading
@@ -491,10 +423,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     log.debug("websocket on {}: server's close frame {} {}", conn, code, reason);
     closeFrameReceived = true;
     stopReading = true; // nothing may follow a close frame
-    peerClose = new CloseStatus(code, reason);
-    synchronized (state) {
-      peerClosed = true;
-    }
+    peerCloseRead = new CloseStatus(code, reason);
     if (closeOp == null) {
       inbound.addClose();
       serveReceive();
@@ -509,6 +438,25 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     }
     failConnection(new HttpException(ErrorCode.CONNECTION_ERROR,
         "the server closed the websocket connection without a close frame"));
+  }
+
+  /**
+   * Writing failed (typically a reset): before failing, decode what the server sent before it went
+   * away, so a close frame that arrived with the reset reaches the application instead of being
+   * dropped with the connection. Errors here change nothing: the connection is failing anyway.
+   */
+  private void readWhatArrived() {
+    try {
+      while (!stopReading && !conn.isClosed()) {
+        if (conn.hasBuffered()) {
+          reader.decode(conn.in(), sink);
+        } else if (conn.fill() <= 0) {
+          return;
+        }
+      }
+    } catch (WsProtocolException | IOException e) {
+      log.debug("websocket on {}: reading after a failed write: {}", conn, e.toString());
+    }
   }
 
   // ---------------------------------------------------------------- failures
@@ -548,6 +496,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
 
   @Override
   public void writeFailed(IOException e) {
+    readWhatArrived();
     failConnection(new HttpException(ErrorCode.CONNECTION_ERROR,
         "websocket connection failed while sending: " + e.getMessage(), e));
   }
@@ -556,10 +505,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private void failPending(HttpException error) {
     Op[] pending = {sendOp, receiveOp, shutdownOp, closeOp};
     sendOp = receiveOp = shutdownOp = closeOp = null;
-    synchronized (state) {
-      sendBusy = false;
-      receiveBusy = false;
-    }
+    calls.allEnded();
     for (Op op : pending) {
       if (op != null) {
         op.fail(events, error);
@@ -622,39 +568,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     conn.interest((read ? SelectionKey.OP_READ : 0) | (wantWrite ? SelectionKey.OP_WRITE : 0));
   }
 
-  private void armKeepalive() {
-    Duration interval = core.value(Option.WEB_SOCKET_KEEPALIVE_INTERVAL);
-    keepalive.cancel();
-    if (interval.isZero() || conn.isClosed() || handleClosed) {
-      keepaliveArmed = Duration.ZERO;
-      return;
-    }
-    keepaliveArmed = interval;
-    keepalive.arm(loop, interval.toNanos(), this::keepaliveTick);
-  }
-
-  private void keepaliveTick() {
-    if (conn.isClosed() || handleClosed || writer.closeQueued()) {
-      return;
-    }
-    pingsSent++;
-    writer.control(WsOpcode.PING, ByteBuffer.allocate(0));
-    armKeepalive();
-  }
-
   // ---------------------------------------------------------------- helpers
-
-  private static boolean isUtf8(WebSocketBufferType type) {
-    return type == WebSocketBufferType.UTF8_MESSAGE || type == WebSocketBufferType.UTF8_FRAGMENT;
-  }
-
-  private static boolean isFragment(WebSocketBufferType type) {
-    return type == WebSocketBufferType.UTF8_FRAGMENT || type == WebSocketBufferType.BINARY_FRAGMENT;
-  }
-
-  private static HandleException invalidOperation(String why) {
-    return new HandleException(ErrorCode.INVALID_OPERATION, why);
-  }
 
   /** The codec's message cut to what a close frame holds (123 UTF-8 bytes). */
   static String shortReason(String message) {

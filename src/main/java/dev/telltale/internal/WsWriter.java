@@ -106,6 +106,32 @@ final class WsWriter {
     pump();
   }
 
+  /**
+   * The handle is closing: writes a close frame now if the socket takes it without waiting, and
+   * forgets everything else queued. A frame already half written is finished first (the close
+   * frame cannot go inside it); if even that would wait, nothing more is written and the server
+   * sees the connection end without a close frame. Never waits, never reports to the owner.
+   */
+  void goingAway(ByteBuffer payload) {
+    if (closeQueued || conn.isClosed()) {
+      return;
+    }
+    closeQueued = true;
+    control.clear();
+    data = null;
+    afterWriting = null;
+    try {
+      if (writing != null && !writeOut()) {
+        return;
+      }
+      writing = encode(WsOpcode.CLOSE, payload);
+      writeOut();
+    } catch (IOException e) {
+      // the connection is being dropped anyway: there is nobody left to tell
+    }
+    writing = null;
+  }
+
   private ByteBuffer encode(int opcode, ByteBuffer payload) {
     ByteBuffer frame = ByteBuffer.allocate(FrameWriter.headerSize(payload.remaining()) + payload.remaining());
     FrameWriter.write(opcode, true, false, payload, masks.next(), frame);
