@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One websocket's engine (rules 24–28). The public {@code WebSocket} checks a call's arguments and
- * the call-time rules here, under {@link #state}, and submits the operation to the loop that owns
- * the connection; everything after that runs on that loop. Operations are {@link Op}s, completed
+ * the call-time rules ({@link WsCalls}) and submits the operation to the loop that owns the
+ * connection; everything after that runs on that loop. Operations are {@link Op}s, completed
  * through the handle's {@link CallbackDispatcher} like a request's.
  *
- * <p>Receiving: the {@link FrameReader} and {@link MessageAssembler} turn the bytes into message
- * pieces, which wait in {@link WsInbound} until a receive takes them; reading pauses while more
- * than a few receive buffers' worth waits unread. Sending: {@link WsWriter}.
+ * <p>Receiving: {@link WsReadPump} reads, the {@link FrameReader} and {@link MessageAssembler} turn
+ * the bytes into message pieces, which wait in {@link WsInbound} until a receive takes them.
+ * Sending: {@link WsWriter}. Pings: {@link WsKeepalive}. Here: the operations, the close handshake
+ * and failures.
  */
 public final class WebSocketCore implements Connection.User, MessageAssembler.Listener, WsWriter.Owner {
   private static final Logger log = LoggerFactory.getLogger(WebSocketCore.class);
@@ -48,14 +49,12 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private final EventLoop loop;
   private final Connection conn;
   final PerMessageDeflate deflate;
-  private final FrameReader reader;
   private final MessageAssembler assembler;
   private final WsWriter writer;
   private final WsInbound inbound = new WsInbound();
-  private final FrameReader.Sink sink;
   private final WsCalls calls = new WsCalls();
+  final WsReadPump reads;
   final WsKeepalive keepalive;
-  private final long highWater;
   /**
    * The request's settings, read once at the upgrade: its receive and send timeouts (a websocket
    * has none of its own), and the buffer sizes and message limit set before the upgrade.
@@ -72,12 +71,10 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private Op receiveOp;
   private Op shutdownOp;
   private Op closeOp;
+  /** close(status, reason) reached the loop: no receive can be served any more. */
+  private boolean closeStarted;
   private boolean closeFrameSent;
   private boolean closeFrameReceived;
-  private boolean stopReading;
-  private boolean paused;
-  /** Bytes waiting unreceived when reading last paused (0 while reading); for {@link WsProbe}. */
-  volatile long pausedWith;
   private boolean wantWrite;
   private boolean handleClosed;
   private HttpException failure;
@@ -93,11 +90,10 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     this.conn = handover.connection();
     this.deflate = handover.deflate();
     long max = requestCore.value(Option.WEB_SOCKET_MAX_MESSAGE_SIZE);
-    this.reader = new FrameReader(max, deflate != null);
     this.assembler = new MessageAssembler(max, deflate, this);
-    this.sink = assembler::frame;
     this.writer = new WsWriter(conn, this, requestCore.value(Option.WEB_SOCKET_SEND_BUFFER_SIZE));
-    this.highWater = 4L * requestCore.value(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE);
+    this.reads = new WsReadPump(conn, new FrameReader(max, deflate != null), assembler::frame,
+        inbound, 4L * requestCore.value(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE), new ReadEvents());
     this.keepalive = new WsKeepalive(loop, core,
         () -> !conn.isClosed() && !handleClosed && !writer.closeQueued(),
         () -> writer.control(WsOpcode.PING, ByteBuffer.allocate(0)));
@@ -112,7 +108,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
       conn.setUser(this);
       log.debug("websocket on {} started{}", conn, deflate != null ? " with permessage-deflate" : "");
       keepalive.arm();
-      readLoop();
+      reads.pump();
     });
   }
 
@@ -237,15 +233,21 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (refusedAfterClose(op)) {
       return;
     }
+    if (closeStarted) {
+      // admitted before close was called, but queued behind it by a racing thread: cancelled as
+      // a receive pending at close is (rule 27), rather than left pending forever
+      calls.receiveEnded();
+      op.fail(events, new HttpException(ErrorCode.OPERATION_CANCELLED,
+          "close(status, reason) was called before the receive started"));
+      return;
+    }
     if (inbound.isEmpty() && refusedAfterFailure(op)) {
       calls.receiveEnded();
       return;
     }
     receiveOp = op;
     serveReceive();
-    if (paused && inbound.bytes() < highWater) {
-      readLoop();
-    }
+    reads.resumeIfRoom();
   }
 
   /** Fills the pending receive from what was received; completes it when it can. */
@@ -288,6 +290,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (refusedAfterClose(op)) {
       return;
     }
+    closeStarted = true;
     if (receiveOp != null) {
       // rule 27: the pending receive is cancelled before CLOSE_COMPLETE
       Op cancelled = receiveOp;
@@ -358,45 +361,37 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
       writer.pump();
     }
     if ((readyOps & SelectionKey.OP_READ) != 0) {
-      readLoop();
+      reads.pump();
     }
   }
 
-  private void readLoop() {
-    if (conn.isClosed() || stopReading) {
-      return;
+  /** The read pump's reports, kept off this class's own interfaces. */
+  private final class ReadEvents implements WsReadPump.Owner {
+    @Override
+    public boolean receivePending() {
+      return receiveOp != null;
     }
-    try {
-      while (!stopReading) {
-        if (conn.hasBuffered()) {
-          reader.decode(conn.in(), sink);
-          continue;
-        }
-        if (inbound.bytes() >= highWater && receiveOp == null) {
-          paused = true; // the application is not receiving: let TCP push back on the server
-          pausedWith = inbound.bytes();
-          break;
-        }
-        paused = false;
-        pausedWith = 0;
-        int n = conn.fill();
-        if (n < 0) {
-          onEndOfStream();
-          return;
-        }
-        if (n == 0) {
-          break;
-        }
-      }
-    } catch (WsProtocolException e) {
+
+    @Override
+    public void endOfStream() {
+      onEndOfStream();
+    }
+
+    @Override
+    public void protocolError(WsProtocolException e) {
       onProtocolError(e);
-      return;
-    } catch (IOException e) {
+    }
+
+    @Override
+    public void readFailed(IOException e) {
       failConnection(new HttpException(ErrorCode.CONNECTION_ERROR,
           "websocket connection failed: " + e.getMessage(), e));
-      return;
     }
-    updateInterest();
+
+    @Override
+    public void interestChanged() {
+      updateInterest();
+    }
   }
 
   @Override
@@ -422,7 +417,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   public void close(int code, String reason) {
     log.debug("websocket on {}: server's close frame {} {}", conn, code, reason);
     closeFrameReceived = true;
-    stopReading = true; // nothing may follow a close frame
+    reads.stop(); // nothing may follow a close frame
     peerCloseRead = new CloseStatus(code, reason);
     if (closeOp == null) {
       inbound.addClose();
@@ -440,31 +435,12 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
         "the server closed the websocket connection without a close frame"));
   }
 
-  /**
-   * Writing failed (typically a reset): before failing, decode what the server sent before it went
-   * away, so a close frame that arrived with the reset reaches the application instead of being
-   * dropped with the connection. Errors here change nothing: the connection is failing anyway.
-   */
-  private void readWhatArrived() {
-    try {
-      while (!stopReading && !conn.isClosed()) {
-        if (conn.hasBuffered()) {
-          reader.decode(conn.in(), sink);
-        } else if (conn.fill() <= 0) {
-          return;
-        }
-      }
-    } catch (WsProtocolException | IOException e) {
-      log.debug("websocket on {}: reading after a failed write: {}", conn, e.toString());
-    }
-  }
-
   // ---------------------------------------------------------------- failures
 
   /** The server broke RFC 6455: send our close frame with the codec's code, then drop the connection. */
   private void onProtocolError(WsProtocolException e) {
     log.debug("websocket on {}: protocol error {}: {}", conn, e.closeCode(), e.getMessage());
-    stopReading = true;
+    reads.stop();
     HttpException error = new HttpException(ErrorCode.INVALID_SERVER_RESPONSE,
         "websocket protocol error (close code " + e.closeCode() + "): " + e.getMessage());
     boolean frameOwed = !writer.closeQueued();
@@ -488,7 +464,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (failure == null) {
       failure = error;
     }
-    stopReading = true;
+    reads.stop();
     writer.abandonData();
     closeConnection();
     failPending(failure);
@@ -496,7 +472,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
 
   @Override
   public void writeFailed(IOException e) {
-    readWhatArrived();
+    reads.drainBeforeFailure();
     failConnection(new HttpException(ErrorCode.CONNECTION_ERROR,
         "websocket connection failed while sending: " + e.getMessage(), e));
   }
@@ -533,7 +509,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   }
 
   private void closeConnection() {
-    stopReading = true;
+    reads.stop();
     closeTimer.cancel();
     sendTimer.cancel();
     keepalive.cancel();
@@ -564,7 +540,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (conn.isClosed()) {
       return;
     }
-    boolean read = !stopReading && !paused;
+    boolean read = reads.wantsRead();
     conn.interest((read ? SelectionKey.OP_READ : 0) | (wantWrite ? SelectionKey.OP_WRITE : 0));
   }
 

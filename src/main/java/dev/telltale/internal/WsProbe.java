@@ -35,7 +35,7 @@ public final class WsProbe {
 
   /** While reading is paused because received messages wait for receives, how many bytes wait; else 0. */
   public long bufferedWhilePaused() {
-    return engine.pausedWith;
+    return engine.reads.pausedWith;
   }
 
   /** Whether the loop has decoded the server's close frame (delivered to the application or not). */
