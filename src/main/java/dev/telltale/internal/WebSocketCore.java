@@ -524,13 +524,15 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   @Override
   public void wantWrite(boolean want) {
     wantWrite = want;
-    if (want && !sendTimer.isArmed()) {
+    if (want) {
+      // re-armed at every wait, as for a request: the send timeout is the time one write may take
+      // to make progress, not the time a whole (possibly huge) message may take
       Duration limit = sendTimeout;
       if (!Timeouts.isInfinite(limit)) {
         sendTimer.arm(loop, limit.toNanos(), () -> failConnection(new HttpException(
-            ErrorCode.TIMEOUT, "sending on the websocket took longer than " + limit)));
+            ErrorCode.TIMEOUT, "sending on the websocket made no progress for " + limit)));
       }
-    } else if (!want) {
+    } else {
       sendTimer.cancel();
     }
     updateInterest();

@@ -208,6 +208,45 @@ class WebSocketReviewTest {
     assertEquals("ok", frames.get(4).text());
   }
 
+  @Test
+  void theSendTimeoutLimitsEachStallNotTheWholeOfASendThatKeepsMoving() throws Exception {
+    // Timeouts: the send timeout is the time each write may take to make progress. A slow reader
+    // stalls the send eight times for 0.4 s: 3.2 s in all, each stall far below the 2 s limit.
+    server = RawServer.start(conn -> {
+      WsWire.handshake(conn, "");
+      InputStream in = conn.socket().getInputStream();
+      byte[] chunk = new byte[1 << 20];
+      for (int i = 0; i < 8; i++) {
+        Thread.sleep(400); // pacing a slow reader, not synchronizing with the client
+        in.readNBytes(chunk, 0, chunk.length);
+      }
+      conn.drainUntilClientCloses();
+    });
+    Request request = fx.upgradeRequest(fx.connect(server.port()), "/", false);
+    request.setOption(Option.SEND_TIMEOUT, java.time.Duration.ofSeconds(2));
+    WebSocket socket = fx.upgrade(request, null);
+    await(socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(48 << 20)));
+  }
+
+  @Test
+  void aSendThatMakesNoProgressForTheSendTimeoutFailsWithTimeout() throws Exception {
+    server = RawServer.start(conn -> {
+      WsWire.handshake(conn, "");
+      conn.holdSilently(); // reads nothing: the send stalls once the socket buffers are full
+    });
+    Request request = fx.upgradeRequest(fx.connect(server.port()), "/", false);
+    request.setOption(Option.SEND_TIMEOUT, java.time.Duration.ofMillis(300));
+    WebSocket socket = fx.upgrade(request, null);
+    assertEquals(ErrorCode.TIMEOUT,
+        failure(socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(64 << 20))).code());
+    socket.close();
+    fx.rec.awaitClosing(socket);
+    fx.rec.assertNext(WsFixture.upgradeTable() + """
+        websocket REQUEST_ERROR WEB_SOCKET_SEND TIMEOUT
+        websocket HANDLE_CLOSING
+        """);
+  }
+
   // ------------------------------------------------------------------ shutdown, close, queryCloseStatus
 
   @Test
