@@ -50,7 +50,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private final Connection conn;
   final PerMessageDeflate deflate;
   private final MessageAssembler assembler;
-  private final WsWriter writer;
+  final WsWriter writer;
   private final WsInbound inbound = new WsInbound();
   private final WsCalls calls = new WsCalls();
   final WsReadPump reads;

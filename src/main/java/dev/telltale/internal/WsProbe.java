@@ -43,6 +43,11 @@ public final class WsProbe {
     return engine.peerCloseRead != null;
   }
 
+  /** How many control frames (pongs, pings) wait to be written. */
+  public int controlFramesQueued() {
+    return engine.writer.controlQueued;
+  }
+
   /** The negotiated permessage-deflate, or null when the connection is not compressed. */
   public PerMessageDeflate deflate() {
     return engine.deflate;

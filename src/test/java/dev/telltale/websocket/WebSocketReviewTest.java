@@ -440,6 +440,32 @@ class WebSocketReviewTest {
         """);
   }
 
+  @Test
+  void aServerFloodingPingsWhileReadingNothingQueuesAtMostOnePong() throws Exception {
+    // RFC 6455 §5.5.3 lets a pong answer only the latest ping; queuing one per ping would let a
+    // server that never reads grow the client's memory without bound
+    int pings = 200_000;
+    server = RawServer.start(conn -> {
+      WsWire.handshake(conn, "");
+      byte[] ping = frame(0x89, new byte[125]);
+      byte[] batch = new byte[ping.length * 1000];
+      for (int i = 0; i < 1000; i++) {
+        System.arraycopy(ping, 0, batch, i * ping.length, ping.length);
+      }
+      for (int i = 0; i < pings / 1000; i++) {
+        conn.write(batch);
+      }
+      conn.write(WsWire.text("done"));
+      conn.holdSilently(); // never reads the pongs
+    });
+    Request request = fx.upgradeRequest(fx.connect(server.port()), "/", false);
+    request.setOption(Option.SEND_TIMEOUT, dev.telltale.Timeouts.INFINITE); // the stalled pongs must not time out
+    WebSocket socket = fx.upgrade(request, null);
+    assertEquals(new WebSocketStatus(4, WebSocketBufferType.UTF8_MESSAGE), await(socket.receive(ByteBuffer.allocate(8))));
+    int queued = WebSocketProbes.of(socket).controlFramesQueued();
+    assertTrue(queued <= 1, () -> queued + " pongs queued for " + pings + " pings");
+  }
+
   /** Polls state set by the loop thread; bounded, and only where no event marks the moment. */
   private static void awaitTrue(BooleanSupplier condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
