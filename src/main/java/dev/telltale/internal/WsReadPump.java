@@ -38,6 +38,11 @@ final class WsReadPump {
   private final Owner owner;
   private boolean stopped;
   private boolean paused;
+  /**
+   * Inside the frame reader: a frame's handling can fail a write (a pong into a reset connection),
+   * whose failure must not start a second, nested decode of the same bytes.
+   */
+  private boolean decoding;
   /** Bytes waiting unreceived when reading last paused (0 while reading); for {@link WsProbe}. */
   volatile long pausedWith;
 
@@ -76,7 +81,7 @@ final class WsReadPump {
     try {
       while (!stopped) {
         if (conn.hasBuffered()) {
-          reader.decode(conn.in(), sink);
+          decode();
           continue;
         }
         if (inbound.bytes() >= highWater && !owner.receivePending()) {
@@ -105,16 +110,28 @@ final class WsReadPump {
     owner.interestChanged();
   }
 
+  private void decode() throws WsProtocolException {
+    decoding = true;
+    try {
+      reader.decode(conn.in(), sink);
+    } finally {
+      decoding = false;
+    }
+  }
+
   /**
    * Writing failed (typically a reset): decodes what the server sent before it went away, backlog
    * or not, so a close frame that arrived with the reset reaches the application instead of being
    * dropped with the connection. Errors change nothing here: the connection is failing anyway.
    */
   void drainBeforeFailure() {
+    if (decoding) {
+      return; // the failure comes from inside a decode: the frames before it were delivered
+    }
     try {
       while (!stopped && !conn.isClosed()) {
         if (conn.hasBuffered()) {
-          reader.decode(conn.in(), sink);
+          decode();
         } else if (conn.fill() <= 0) {
           return;
         }
