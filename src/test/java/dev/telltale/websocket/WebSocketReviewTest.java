@@ -377,6 +377,40 @@ class WebSocketReviewTest {
   }
 
   @Test
+  void callbacksCanDriveTheWholeCloseFromInsideTheirOwnNotifications() throws Exception {
+    // READ_COMPLETE(CLOSE) → queryCloseStatus and close(status) inside it; CLOSE_COMPLETE → close()
+    serve(WsWire.close(4001, "server done"), WsWire.close(1000, "unused"), false);
+    List<Object> seen = new CopyOnWriteArrayList<>();
+    RecordingCallback rec = RecordingCallback.builder().forwardTo((handle, context, event) -> {
+      if (!(handle instanceof WebSocket socket)) {
+        return;
+      }
+      try {
+        if (event instanceof StatusEvent.WebSocketReadComplete read
+            && read.result().bufferType() == WebSocketBufferType.CLOSE) {
+          seen.add(socket.queryCloseStatus());
+          socket.close(4001, "echoed");
+        } else if (event instanceof StatusEvent.CloseComplete) {
+          socket.close();
+        }
+      } catch (RuntimeException e) {
+        seen.add(e);
+      }
+    }).build();
+    Request request = fx.upgradeRequest(fx.connect(server.port()), "/", false);
+    request.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
+    WebSocket socket = fx.upgrade(request, null);
+    socket.receive(ByteBuffer.allocate(8));
+    rec.awaitClosing(socket);
+    assertEquals(List.of(new CloseStatus(4001, "server done")), seen);
+    assertEquals(List.of("websocket READ_COMPLETE 0 CLOSE", "websocket CLOSE_COMPLETE", "websocket HANDLE_CLOSING"),
+        rec.lines().stream().filter(l -> l.startsWith("websocket")).collect(Collectors.toList()));
+    WsWire.Frame close = nextFrame();
+    assertEquals(4001, close.closeCode());
+    assertEquals("echoed", new String(close.payload(), 2, close.payload().length - 2, StandardCharsets.UTF_8));
+  }
+
+  @Test
   void closingTheSessionLeavesTheWebSocketWorkingAndItsCloseEndsEverything() throws Exception {
     // rule 5 and winhttp-observed §6: closing the session does not break the websocket; the
     // session's HANDLE_CLOSING waits for the websocket's, and then every thread and socket is gone
