@@ -49,7 +49,6 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private final EventLoop loop;
   private final Connection conn;
   final PerMessageDeflate deflate;
-  private final MessageAssembler assembler;
   final WsWriter writer;
   private final WsInbound inbound = new WsInbound();
   private final WsCalls calls = new WsCalls();
@@ -90,7 +89,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     this.conn = handover.connection();
     this.deflate = handover.deflate();
     long max = requestCore.value(Option.WEB_SOCKET_MAX_MESSAGE_SIZE);
-    this.assembler = new MessageAssembler(max, deflate, this);
+    MessageAssembler assembler = new MessageAssembler(max, deflate, this);
     this.writer = new WsWriter(conn, this, requestCore.value(Option.WEB_SOCKET_SEND_BUFFER_SIZE));
     this.reads = new WsReadPump(conn, new FrameReader(max, deflate != null), assembler::frame,
         inbound, 4L * requestCore.value(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE), new ReadEvents());
