@@ -1,4 +1,5 @@
-// Echo server for telltale's WebSocket tests: node server.js <deflate: on|off|no-context>
+// Echo server for telltale's WebSocket tests:
+//   node server.js <deflate: on|off|no-context|server-no-context>
 // Listens on 127.0.0.1 at a free port, prints "PORT <n>" on stdout once listening, echoes every
 // message with its type, answers a close frame with the same code, and exits when stdin closes
 // (so it never outlives the test that started it).
@@ -8,7 +9,7 @@ const { WebSocketServer } = require('ws');
 const mode = process.argv[2] || 'off';
 const perMessageDeflate = mode === 'off' ? false : {
   threshold: 0,
-  serverNoContextTakeover: mode === 'no-context',
+  serverNoContextTakeover: mode === 'no-context' || mode === 'server-no-context',
   clientNoContextTakeover: mode === 'no-context',
 };
 

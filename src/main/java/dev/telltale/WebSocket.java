@@ -3,6 +3,7 @@ package dev.telltale;
 import dev.telltale.internal.HandleCore;
 import dev.telltale.internal.WebSocketCore;
 import dev.telltale.internal.WebSocketHandover;
+import dev.telltale.internal.WsProbe;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
@@ -22,6 +23,11 @@ import java.util.concurrent.CompletableFuture;
  * receive after the peer's close frame was received, throw {@link HandleException} with {@link
  * ErrorCode#INVALID_OPERATION}; invalid arguments throw {@link IllegalArgumentException}; any call
  * on a closed handle throws {@link HandleException} with {@link ErrorCode#INVALID_HANDLE}.
+ *
+ * <p>"The peer's close frame was received" means: delivered to the application, as {@code
+ * READ_COMPLETE(CLOSE)} or {@code CLOSE_COMPLETE}. The library reads ahead of the receives, but
+ * WinHTTP reads only for a receive, so what these calls see depends only on the notifications
+ * already delivered, never on how early the frame came off the network.
  *
  * <p>The handle is a child of its request ({@link #parent()}) and copies the request's callback,
  * flags and option values when it is created; its context is the argument of {@code
@@ -55,6 +61,11 @@ public final class WebSocket implements Handle {
     this.engine = new WebSocketCore(core, requestCore, handover);
   }
 
+  /** The engine's state for tests, reached through the test tree's {@code WebSocketProbes}. */
+  WsProbe probe() {
+    return engine.probe();
+  }
+
   void start() {
     engine.start();
   }
@@ -70,8 +81,13 @@ public final class WebSocket implements Handle {
    *     UTF8_FRAGMENT}
    * @param data the payload; may be empty (an empty message), not null
    * @return completes after WRITE_COMPLETE, or fails with REQUEST_ERROR(WEB_SOCKET_SEND, ...)
-   * @throws IllegalArgumentException if {@code type} is {@code CLOSE}, or mixes UTF-8 and binary
-   *     pieces in one message (rule 26)
+   * @throws IllegalArgumentException if {@code type} is {@code CLOSE}, mixes UTF-8 and binary
+   *     pieces in one message (rule 26), or sends UTF-8 that is not valid (RFC 6455 §8.1): each
+   *     {@code UTF8_*} piece is checked with the message's earlier pieces, so a character may be
+   *     split between pieces, but a {@code UTF8_MESSAGE} must end on a whole character. A refused
+   *     piece sends nothing and leaves the message where it was. (WinHTTP sends whatever it is
+   *     given; a server must then fail the connection with 1007, so the error is caught here, at
+   *     the call that made it.)
    * @throws HandleException INVALID_OPERATION while another send is pending, or after {@link
    *     #shutdown}, {@link #close(int, String)} or the peer's close frame
    */
@@ -136,10 +152,11 @@ public final class WebSocket implements Handle {
 
   /**
    * {@code WinHttpWebSocketQueryCloseStatus}: the status and reason of the peer's close frame
-   * (1005 and an empty reason if it carried none).
+   * (1005 and an empty reason if it carried none), known from the {@code READ_COMPLETE(CLOSE)} or
+   * {@code CLOSE_COMPLETE} that delivered it on (inside that notification's callback too).
    *
    * @return the peer's close status
-   * @throws HandleException INVALID_OPERATION before the peer's close frame was received
+   * @throws HandleException INVALID_OPERATION before the peer's close frame was delivered
    */
   public CloseStatus queryCloseStatus() {
     core.checkOpen();
@@ -202,8 +219,10 @@ public final class WebSocket implements Handle {
 
   /**
    * Closes the handle: every pending operation is cancelled with {@code
-   * REQUEST_ERROR(api, OPERATION_CANCELLED)}, the connection is closed (without a close handshake:
-   * use {@link #close(int, String)} first for a clean one), then {@code HANDLE_CLOSING}.
+   * REQUEST_ERROR(api, OPERATION_CANCELLED)}, the connection is closed, then {@code HANDLE_CLOSING}.
+   * There is no close handshake (use {@link #close(int, String)} first for a clean one): if no
+   * close frame was sent yet, a 1001 "going away" close frame is written when the socket takes it
+   * at once, so the server learns why the connection ends; nothing waits for it or for the server.
    */
   @Override
   public void close() {

@@ -4,7 +4,6 @@ import dev.telltale.AsyncApi;
 import dev.telltale.CallbackStatus;
 import dev.telltale.CloseStatus;
 import dev.telltale.ErrorCode;
-import dev.telltale.HandleException;
 import dev.telltale.HttpException;
 import dev.telltale.Option;
 import dev.telltale.StatusEvent;
@@ -31,28 +30,30 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One websocket's engine (rules 24–28). The public {@code WebSocket} checks a call's arguments and
- * the call-time rules here, under {@link #state}, and submits the operation to the loop that owns
- * the connection; everything after that runs on that loop. Operations are {@link Op}s, completed
+ * the call-time rules ({@link WsCalls}) and submits the operation to the loop that owns the
+ * connection; everything after that runs on that loop. Operations are {@link Op}s, completed
  * through the handle's {@link CallbackDispatcher} like a request's.
  *
- * <p>Receiving: the {@link FrameReader} and {@link MessageAssembler} turn the bytes into message
- * pieces, which wait in {@link WsInbound} until a receive takes them; reading pauses while more
- * than a few receive buffers' worth waits unread. Sending: {@link WsWriter}.
+ * <p>Receiving: {@link WsReadPump} reads, the {@link FrameReader} and {@link MessageAssembler} turn
+ * the bytes into message pieces, which wait in {@link WsInbound} until a receive takes them.
+ * Sending: {@link WsWriter}. Pings: {@link WsKeepalive}. Here: the operations, the close handshake
+ * and failures.
  */
 public final class WebSocketCore implements Connection.User, MessageAssembler.Listener, WsWriter.Owner {
   private static final Logger log = LoggerFactory.getLogger(WebSocketCore.class);
+  /** RFC 6455 §7.4.1: the endpoint is going away; sent when the handle is closed mid-connection. */
+  private static final int GOING_AWAY = 1001;
 
   private final HandleCore core;
   private final CallbackDispatcher events;
   private final EventLoop loop;
   private final Connection conn;
-  private final PerMessageDeflate deflate;
-  private final FrameReader reader;
-  private final MessageAssembler assembler;
-  private final WsWriter writer;
+  final PerMessageDeflate deflate;
+  final WsWriter writer;
   private final WsInbound inbound = new WsInbound();
-  private final FrameReader.Sink sink;
-  private final long highWater;
+  private final WsCalls calls = new WsCalls();
+  final WsReadPump reads;
+  final WsKeepalive keepalive;
   /**
    * The request's settings, read once at the upgrade: its receive and send timeouts (a websocket
    * has none of its own), and the buffer sizes and message limit set before the upgrade.
@@ -60,17 +61,8 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private final Duration receiveTimeout;
   private final Duration sendTimeout;
 
-  // call-time state, guarded by itself
-  private final Object state = new Object();
-  private boolean sendBusy;
-  private boolean receiveBusy;
-  private boolean shutdownCalled;
-  private boolean closeCalled;
-  private boolean peerClosed;
-  private boolean closeDelivered;
-  /** The kind of the message being sent in fragments, or null between messages. */
-  private WebSocketBufferType openFragment;
-  private volatile CloseStatus peerClose;
+  /** The server's close frame once the loop decoded it (published to calls when delivered). */
+  volatile CloseStatus peerCloseRead;
 
   // loop state
   private Op sendOp;
@@ -78,20 +70,15 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private Op receiveOp;
   private Op shutdownOp;
   private Op closeOp;
+  /** close(status, reason) reached the loop: no receive can be served any more. */
+  private boolean closeStarted;
   private boolean closeFrameSent;
   private boolean closeFrameReceived;
-  private boolean stopReading;
-  private boolean paused;
-  /** Bytes waiting unreceived when reading last paused (0 while reading); for tests and diagnostics. */
-  private volatile long pausedWith;
   private boolean wantWrite;
   private boolean handleClosed;
   private HttpException failure;
-  private final TimerSlot keepalive = new TimerSlot();
   private final TimerSlot closeTimer = new TimerSlot();
   private final TimerSlot sendTimer = new TimerSlot();
-  private volatile Duration keepaliveArmed = Duration.ZERO;
-  private volatile long pingsSent;
 
   public WebSocketCore(HandleCore core, HandleCore requestCore, WebSocketHandover handover) {
     this.core = core;
@@ -102,11 +89,13 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     this.conn = handover.connection();
     this.deflate = handover.deflate();
     long max = requestCore.value(Option.WEB_SOCKET_MAX_MESSAGE_SIZE);
-    this.reader = new FrameReader(max, deflate != null);
-    this.assembler = new MessageAssembler(max, deflate, this);
-    this.sink = assembler::frame;
+    MessageAssembler assembler = new MessageAssembler(max, deflate, this);
     this.writer = new WsWriter(conn, this, requestCore.value(Option.WEB_SOCKET_SEND_BUFFER_SIZE));
-    this.highWater = 4L * requestCore.value(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE);
+    this.reads = new WsReadPump(conn, new FrameReader(max, deflate != null), assembler::frame,
+        inbound, 4L * requestCore.value(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE), new ReadEvents());
+    this.keepalive = new WsKeepalive(loop, core,
+        () -> !conn.isClosed() && !handleClosed && !writer.closeQueued(),
+        () -> writer.control(WsOpcode.PING, ByteBuffer.allocate(0)));
   }
 
   /** Takes the connection over on its loop and starts reading (bytes after the 101 first). */
@@ -117,9 +106,14 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
       }
       conn.setUser(this);
       log.debug("websocket on {} started{}", conn, deflate != null ? " with permessage-deflate" : "");
-      armKeepalive();
-      readLoop();
+      keepalive.arm();
+      reads.pump();
     });
+  }
+
+  /** The view of this engine for tests and diagnostics. */
+  public WsProbe probe() {
+    return new WsProbe(this);
   }
 
   public boolean isCompressed() {
@@ -131,30 +125,9 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   public CompletableFuture<Void> send(WebSocketBufferType type, ByteBuffer data) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(data, "data");
-    if (type == WebSocketBufferType.CLOSE) {
-      throw new IllegalArgumentException("send cannot send CLOSE: use shutdown or close");
-    }
-    boolean first;
-    synchronized (state) {
-      if (openFragment != null && isUtf8(openFragment) != isUtf8(type)) {
-        throw new IllegalArgumentException("a " + openFragment + " was sent: the message continues "
-            + "with " + (isUtf8(openFragment) ? "UTF8" : "BINARY") + " pieces, not " + type);
-      }
-      if (shutdownCalled || closeCalled) {
-        throw invalidOperation("send after shutdown or close");
-      }
-      if (peerClosed) {
-        throw invalidOperation("send after the server's close frame");
-      }
-      if (sendBusy) {
-        throw invalidOperation("send while another send is pending");
-      }
-      sendBusy = true;
-      first = openFragment == null;
-      openFragment = isFragment(type) ? type : null;
-    }
-    Op op = new Op(AsyncApi.WEB_SOCKET_SEND);
     ByteBuffer payload = data.duplicate();
+    boolean first = calls.beginSend(type, payload);
+    Op op = new Op(AsyncApi.WEB_SOCKET_SEND);
     loop.submit(() -> startSend(op, type, payload, first));
     return op.future();
   }
@@ -164,15 +137,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (dst.isReadOnly() || !dst.hasRemaining()) {
       throw new IllegalArgumentException("receive needs a writable buffer with room");
     }
-    synchronized (state) {
-      if (receiveBusy) {
-        throw invalidOperation("receive while another receive is pending");
-      }
-      if (closeDelivered || closeCalled) {
-        throw invalidOperation("receive after the close frame was received or close was called");
-      }
-      receiveBusy = true;
-    }
+    calls.beginReceive();
     Op op = new Op(AsyncApi.WEB_SOCKET_RECEIVE);
     op.buffer = dst;
     loop.submit(() -> startReceive(op));
@@ -181,12 +146,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
 
   public CompletableFuture<Void> shutdown(int status, String reason) {
     ByteBuffer payload = FrameWriter.closePayload(status, reason);
-    synchronized (state) {
-      if (shutdownCalled || closeCalled) {
-        throw invalidOperation("shutdown after shutdown or close");
-      }
-      shutdownCalled = true;
-    }
+    calls.beginShutdown();
     Op op = new Op(AsyncApi.WEB_SOCKET_SHUTDOWN);
     loop.submit(() -> startShutdown(op, payload));
     return op.future();
@@ -194,34 +154,32 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
 
   public CompletableFuture<Void> closeHandshake(int status, String reason) {
     ByteBuffer payload = FrameWriter.closePayload(status, reason);
-    synchronized (state) {
-      if (closeCalled) {
-        throw invalidOperation("close was called already");
-      }
-      closeCalled = true;
-    }
+    calls.beginClose();
     Op op = new Op(AsyncApi.WEB_SOCKET_CLOSE);
     loop.submit(() -> startClose(op, payload));
     return op.future();
   }
 
   public CloseStatus queryCloseStatus() {
-    CloseStatus status = peerClose;
-    if (status == null) {
-      throw invalidOperation("the server's close frame has not been received");
-    }
-    return status;
+    return calls.queryCloseStatus();
   }
 
-  /** Handle close: cancel everything pending, drop the connection, then HANDLE_CLOSING. */
+  /**
+   * Handle close: cancel everything pending, send a 1001 close frame if it goes out without waiting
+   * (RFC 6455 §7.1.1 wants the connection ended by a close handshake, and "going away" tells the
+   * server why it gets no more; WinHTTP's tables show no notification for it, so none is added),
+   * drop the connection, then HANDLE_CLOSING.
+   */
   public void closeHandle() {
     loop.submit(() -> {
       handleClosed = true;
       HttpException cancelled =
           new HttpException(ErrorCode.OPERATION_CANCELLED, "the websocket handle was closed");
       failPending(cancelled);
+      if (failure == null) {
+        writer.goingAway(FrameWriter.closePayload(GOING_AWAY, "the websocket handle was closed"));
+      }
       closeConnection();
-      keepalive.cancel();
       if (deflate != null) {
         deflate.end();
       }
@@ -231,44 +189,20 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
 
   /** The keepalive option changed on the handle: re-arm with the new interval. */
   public void keepaliveChanged() {
-    loop.submit(this::armKeepalive);
-  }
-
-  /** The keepalive interval in force (zero when off); for tests and diagnostics. */
-  public Duration keepaliveInterval() {
-    return keepaliveArmed;
-  }
-
-  /** How many keepalive pings were sent; for tests and diagnostics. */
-  public long pingsSent() {
-    return pingsSent;
-  }
-
-  /**
-   * While reading is paused because received messages wait for receives: how many bytes wait;
-   * else 0. For tests and diagnostics.
-   */
-  public long bufferedWhilePaused() {
-    return pausedWith;
-  }
-
-  /** Runs the keepalive deadline's action now instead of at its time (tests: no waiting 15 s). */
-  public void keepaliveNow() {
-    loop.submit(this::keepaliveTick);
+    loop.submit(keepalive::arm);
   }
 
   // ---------------------------------------------------------------- operations (on the loop)
 
   private void startSend(Op op, WebSocketBufferType type, ByteBuffer payload, boolean first) {
     if (refusedAfterClose(op) || refusedAfterFailure(op)) {
-      synchronized (state) {
-        sendBusy = false;
-      }
+      calls.sendEnded();
       return;
     }
     int bytes = payload.remaining();
-    boolean fin = !isFragment(type);
-    int opcode = !first ? WsOpcode.CONTINUATION : isUtf8(type) ? WsOpcode.TEXT : WsOpcode.BINARY;
+    boolean fin = !WsCalls.isFragment(type);
+    int opcode = !first ? WsOpcode.CONTINUATION
+        : WsCalls.isUtf8(type) ? WsOpcode.TEXT : WsOpcode.BINARY;
     boolean rsv1 = false;
     if (deflate != null && first && fin) {
       // only whole messages are compressed: a fragmented send streams, and RFC 7692 lets any
@@ -288,9 +222,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
       return; // abandoned by a failure
     }
     sendOp = null;
-    synchronized (state) {
-      sendBusy = false;
-    }
+    calls.sendEnded();
     WebSocketStatus result = sendResult;
     done.complete(events, events.wants(CallbackStatus.WRITE_COMPLETE)
         ? new StatusEvent.WebSocketWriteComplete(result) : null, null);
@@ -300,17 +232,21 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (refusedAfterClose(op)) {
       return;
     }
+    if (closeStarted) {
+      // admitted before close was called, but queued behind it by a racing thread: cancelled as
+      // a receive pending at close is (rule 27), rather than left pending forever
+      calls.receiveEnded();
+      op.fail(events, new HttpException(ErrorCode.OPERATION_CANCELLED,
+          "close(status, reason) was called before the receive started"));
+      return;
+    }
     if (inbound.isEmpty() && refusedAfterFailure(op)) {
-      synchronized (state) {
-        receiveBusy = false;
-      }
+      calls.receiveEnded();
       return;
     }
     receiveOp = op;
     serveReceive();
-    if (paused && inbound.bytes() < highWater) {
-      readLoop();
-    }
+    reads.resumeIfRoom();
   }
 
   /** Fills the pending receive from what was received; completes it when it can. */
@@ -324,9 +260,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     } else if (failure != null && inbound.isEmpty()) {
       Op op = receiveOp;
       receiveOp = null;
-      synchronized (state) {
-        receiveBusy = false;
-      }
+      calls.receiveEnded();
       op.fail(events, failure);
     }
   }
@@ -334,12 +268,10 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private void completeReceive(int bytes, WebSocketBufferType type) {
     Op done = receiveOp;
     receiveOp = null;
-    synchronized (state) {
-      receiveBusy = false;
-      if (type == WebSocketBufferType.CLOSE) {
-        closeDelivered = true;
-      }
+    if (type == WebSocketBufferType.CLOSE) {
+      calls.serverCloseDelivered(peerCloseRead, true);
     }
+    calls.receiveEnded();
     WebSocketStatus status = new WebSocketStatus(bytes, type);
     done.complete(events, events.wants(CallbackStatus.READ_COMPLETE)
         ? new StatusEvent.WebSocketReadComplete(status) : null, status);
@@ -357,19 +289,18 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (refusedAfterClose(op)) {
       return;
     }
+    closeStarted = true;
     if (receiveOp != null) {
       // rule 27: the pending receive is cancelled before CLOSE_COMPLETE
       Op cancelled = receiveOp;
       receiveOp = null;
-      synchronized (state) {
-        receiveBusy = false;
-      }
+      calls.receiveEnded();
       cancelled.fail(events, new HttpException(ErrorCode.OPERATION_CANCELLED,
           "close(status, reason) cancelled the pending receive"));
     }
     inbound.clear(); // no receive can take it any more
     if (closeFrameSent && closeFrameReceived) {
-      op.complete(events, closeCompleteEvent(), null); // the handshake is over already
+      completeClose(op); // the handshake is over already
       return;
     }
     if (refusedAfterFailure(op)) {
@@ -410,12 +341,15 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (closeOp != null) {
       Op done = closeOp;
       closeOp = null;
-      done.complete(events, closeCompleteEvent(), null);
+      completeClose(done);
     }
   }
 
-  private StatusEvent closeCompleteEvent() {
-    return events.wants(CallbackStatus.CLOSE_COMPLETE) ? StatusEvent.CloseComplete.INSTANCE : null;
+  /** CLOSE_COMPLETE: the server's close status is known to the application from here on. */
+  private void completeClose(Op op) {
+    calls.serverCloseDelivered(peerCloseRead, false);
+    op.complete(events, events.wants(CallbackStatus.CLOSE_COMPLETE)
+        ? StatusEvent.CloseComplete.INSTANCE : null, null);
   }
 
   // ---------------------------------------------------------------- reading
@@ -426,45 +360,37 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
       writer.pump();
     }
     if ((readyOps & SelectionKey.OP_READ) != 0) {
-      readLoop();
+      reads.pump();
     }
   }
 
-  private void readLoop() {
-    if (conn.isClosed() || stopReading) {
-      return;
+  /** The read pump's reports, kept off this class's own interfaces. */
+  private final class ReadEvents implements WsReadPump.Owner {
+    @Override
+    public boolean receivePending() {
+      return receiveOp != null;
     }
-    try {
-      while (!stopReading) {
-        if (conn.hasBuffered()) {
-          reader.decode(conn.in(), sink);
-          continue;
-        }
-        if (inbound.bytes() >= highWater && receiveOp == null) {
-          paused = true; // the application is not receiving: let TCP push back on the server
-          pausedWith = inbound.bytes();
-          break;
-        }
-        paused = false;
-        pausedWith = 0;
-        int n = conn.fill();
-        if (n < 0) {
-          onEndOfStream();
-          return;
-        }
-        if (n == 0) {
-          break;
-        }
-      }
-    } catch (WsProtocolException e) {
+
+    @Override
+    public void endOfStream() {
+      onEndOfStream();
+    }
+
+    @Override
+    public void protocolError(WsProtocolException e) {
       onProtocolError(e);
-      return;
-    } catch (IOException e) {
+    }
+
+    @Override
+    public void readFailed(IOException e) {
       failConnection(new HttpException(ErrorCode.CONNECTION_ERROR,
           "websocket connection failed: " + e.getMessage(), e));
-      return;
     }
-    updateInterest();
+
+    @Override
+    public void interestChanged() {
+      updateInterest();
+    }
   }
 
   @Override
@@ -490,11 +416,8 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   public void close(int code, String reason) {
     log.debug("websocket on {}: server's close frame {} {}", conn, code, reason);
     closeFrameReceived = true;
-    stopReading = true; // nothing may follow a close frame
-    peerClose = new CloseStatus(code, reason);
-    synchronized (state) {
-      peerClosed = true;
-    }
+    reads.stop(); // nothing may follow a close frame
+    peerCloseRead = new CloseStatus(code, reason);
     if (closeOp == null) {
       inbound.addClose();
       serveReceive();
@@ -516,7 +439,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   /** The server broke RFC 6455: send our close frame with the codec's code, then drop the connection. */
   private void onProtocolError(WsProtocolException e) {
     log.debug("websocket on {}: protocol error {}: {}", conn, e.closeCode(), e.getMessage());
-    stopReading = true;
+    reads.stop();
     HttpException error = new HttpException(ErrorCode.INVALID_SERVER_RESPONSE,
         "websocket protocol error (close code " + e.closeCode() + "): " + e.getMessage());
     boolean frameOwed = !writer.closeQueued();
@@ -540,7 +463,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (failure == null) {
       failure = error;
     }
-    stopReading = true;
+    reads.stop();
     writer.abandonData();
     closeConnection();
     failPending(failure);
@@ -548,6 +471,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
 
   @Override
   public void writeFailed(IOException e) {
+    reads.drainBeforeFailure();
     failConnection(new HttpException(ErrorCode.CONNECTION_ERROR,
         "websocket connection failed while sending: " + e.getMessage(), e));
   }
@@ -556,10 +480,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   private void failPending(HttpException error) {
     Op[] pending = {sendOp, receiveOp, shutdownOp, closeOp};
     sendOp = receiveOp = shutdownOp = closeOp = null;
-    synchronized (state) {
-      sendBusy = false;
-      receiveBusy = false;
-    }
+    calls.allEnded();
     for (Op op : pending) {
       if (op != null) {
         op.fail(events, error);
@@ -587,7 +508,7 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   }
 
   private void closeConnection() {
-    stopReading = true;
+    reads.stop();
     closeTimer.cancel();
     sendTimer.cancel();
     keepalive.cancel();
@@ -602,13 +523,15 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
   @Override
   public void wantWrite(boolean want) {
     wantWrite = want;
-    if (want && !sendTimer.isArmed()) {
+    if (want) {
+      // re-armed at every wait, as for a request: the send timeout is the time one write may take
+      // to make progress, not the time a whole (possibly huge) message may take
       Duration limit = sendTimeout;
       if (!Timeouts.isInfinite(limit)) {
         sendTimer.arm(loop, limit.toNanos(), () -> failConnection(new HttpException(
-            ErrorCode.TIMEOUT, "sending on the websocket took longer than " + limit)));
+            ErrorCode.TIMEOUT, "sending on the websocket made no progress for " + limit)));
       }
-    } else if (!want) {
+    } else {
       sendTimer.cancel();
     }
     updateInterest();
@@ -618,43 +541,11 @@ public final class WebSocketCore implements Connection.User, MessageAssembler.Li
     if (conn.isClosed()) {
       return;
     }
-    boolean read = !stopReading && !paused;
+    boolean read = reads.wantsRead();
     conn.interest((read ? SelectionKey.OP_READ : 0) | (wantWrite ? SelectionKey.OP_WRITE : 0));
   }
 
-  private void armKeepalive() {
-    Duration interval = core.value(Option.WEB_SOCKET_KEEPALIVE_INTERVAL);
-    keepalive.cancel();
-    if (interval.isZero() || conn.isClosed() || handleClosed) {
-      keepaliveArmed = Duration.ZERO;
-      return;
-    }
-    keepaliveArmed = interval;
-    keepalive.arm(loop, interval.toNanos(), this::keepaliveTick);
-  }
-
-  private void keepaliveTick() {
-    if (conn.isClosed() || handleClosed || writer.closeQueued()) {
-      return;
-    }
-    pingsSent++;
-    writer.control(WsOpcode.PING, ByteBuffer.allocate(0));
-    armKeepalive();
-  }
-
   // ---------------------------------------------------------------- helpers
-
-  private static boolean isUtf8(WebSocketBufferType type) {
-    return type == WebSocketBufferType.UTF8_MESSAGE || type == WebSocketBufferType.UTF8_FRAGMENT;
-  }
-
-  private static boolean isFragment(WebSocketBufferType type) {
-    return type == WebSocketBufferType.UTF8_FRAGMENT || type == WebSocketBufferType.BINARY_FRAGMENT;
-  }
-
-  private static HandleException invalidOperation(String why) {
-    return new HandleException(ErrorCode.INVALID_OPERATION, why);
-  }
 
   /** The codec's message cut to what a close frame holds (123 UTF-8 bytes). */
   static String shortReason(String message) {

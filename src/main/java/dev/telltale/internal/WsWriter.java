@@ -37,6 +37,10 @@ final class WsWriter {
   private final int frameSize;
   private final ByteBuffer frameBuffer;
   private final ArrayDeque<ByteBuffer> control = new ArrayDeque<>();
+  /** How many control frames wait unwritten; for {@link WsProbe}. */
+  volatile int controlQueued;
+  /** The pong in {@link #control} not yet being written, which a newer ping's pong replaces. */
+  private ByteBuffer queuedPong;
 
   /** The bytes being written now, and what to run once they are all out. */
   private ByteBuffer writing;
@@ -87,12 +91,24 @@ final class WsWriter {
     data = null;
   }
 
-  /** Queues a ping or pong, written before the next frame of a data message. */
+  /**
+   * Queues a ping or pong, written before the next frame of a data message. A pong replaces one
+   * still waiting (RFC 6455 §5.5.3 lets a pong answer only the latest ping), so a server that pings
+   * without reading costs one frame here, not one per ping.
+   */
   void control(int opcode, ByteBuffer payload) {
     if (closeQueued) {
       return; // nothing may follow our close frame
     }
-    control.add(encode(opcode, payload));
+    ByteBuffer frame = encode(opcode, payload);
+    if (opcode == WsOpcode.PONG) {
+      if (queuedPong != null) {
+        control.removeFirstOccurrence(queuedPong);
+      }
+      queuedPong = frame;
+    }
+    control.add(frame);
+    controlQueued = control.size();
     pump();
   }
 
@@ -104,6 +120,34 @@ final class WsWriter {
     closeQueued = true;
     closeFrame = encode(WsOpcode.CLOSE, payload);
     pump();
+  }
+
+  /**
+   * The handle is closing: writes a close frame now if the socket takes it without waiting, and
+   * forgets everything else queued. A frame already half written is finished first (the close
+   * frame cannot go inside it); if even that would wait, nothing more is written and the server
+   * sees the connection end without a close frame. Never waits, never reports to the owner.
+   */
+  void goingAway(ByteBuffer payload) {
+    if (closeQueued || conn.isClosed()) {
+      return;
+    }
+    closeQueued = true;
+    control.clear();
+    controlQueued = 0;
+    queuedPong = null;
+    data = null;
+    afterWriting = null;
+    try {
+      if (writing != null && !writeOut()) {
+        return;
+      }
+      writing = encode(WsOpcode.CLOSE, payload);
+      writeOut();
+    } catch (IOException e) {
+      // the connection is being dropped anyway: there is nobody left to tell
+    }
+    writing = null;
   }
 
   private ByteBuffer encode(int opcode, ByteBuffer payload) {
@@ -150,6 +194,10 @@ final class WsWriter {
   private boolean nextFrame() {
     if (!control.isEmpty()) {
       writing = control.poll();
+      controlQueued = control.size();
+      if (writing == queuedPong) {
+        queuedPong = null; // being written now: the next pong is queued anew
+      }
       return true;
     }
     if (data != null) {

@@ -17,11 +17,11 @@ import dev.telltale.Request;
 import dev.telltale.WebSocket;
 import dev.telltale.WebSocketBufferType;
 import dev.telltale.WebSocketStatus;
-import dev.telltale.internal.WebSocketCore;
+import dev.telltale.WebSocketProbes;
+import dev.telltale.internal.WsProbe;
 import dev.telltale.testkit.LeakCheck;
 import dev.telltale.testkit.RawServer;
 import java.io.InputStream;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -237,7 +237,7 @@ class ClientBehaviourTest {
     Request request = fx.upgradeRequest(fx.connect(server.port()), "/", false);
     request.setOption(Option.WEB_SOCKET_RECEIVE_BUFFER_SIZE, 4096); // pauses past 16 KiB
     WebSocket socket = fx.upgrade(request, null);
-    WebSocketCore engine = engine(socket);
+    WsProbe engine = WebSocketProbes.of(socket);
     awaitTrue(() -> engine.bufferedWhilePaused() > 0);
     // at most the limit plus what one read of the connection's 16 KiB buffer added
     assertTrue(engine.bufferedWhilePaused() < 16 * 1024 + 16 * 1024, () -> "buffered " + engine.bufferedWhilePaused());
@@ -277,9 +277,9 @@ class ClientBehaviourTest {
     Request request = fx.upgradeRequest(fx.connect(server.port()), "/", false);
     request.setOption(Option.WEB_SOCKET_KEEPALIVE_INTERVAL, Duration.ofSeconds(20));
     WebSocket socket = fx.upgrade(request, null);
-    WebSocketCore engine = engine(socket);
+    WsProbe engine = WebSocketProbes.of(socket);
     awaitTrue(() -> engine.keepaliveInterval().equals(Duration.ofSeconds(20)));
-    engine.keepaliveNow(); // the deadline's action, without waiting 20 s
+    engine.fireKeepalive(); // the deadline's action, without waiting 20 s
     WsWire.Frame ping = nextFrame();
     assertEquals(9, ping.opcode());
     assertTrue(ping.masked());
@@ -288,12 +288,6 @@ class ClientBehaviourTest {
     awaitTrue(() -> engine.keepaliveInterval().isZero());
     socket.setOption(Option.WEB_SOCKET_KEEPALIVE_INTERVAL, Duration.ofSeconds(15));
     awaitTrue(() -> engine.keepaliveInterval().equals(Duration.ofSeconds(15)));
-  }
-
-  static WebSocketCore engine(WebSocket socket) throws Exception {
-    Field field = WebSocket.class.getDeclaredField("engine");
-    field.setAccessible(true);
-    return (WebSocketCore) field.get(socket);
   }
 
   /** Polls a condition set by the loop thread; bounded, and only for state with no event to wait on. */

@@ -11,8 +11,8 @@ import dev.telltale.Option;
 import dev.telltale.Request;
 import dev.telltale.WebSocket;
 import dev.telltale.WebSocketBufferType;
+import dev.telltale.WebSocketProbes;
 import dev.telltale.WebSocketStatus;
-import dev.telltale.internal.WebSocketCore;
 import dev.telltale.internal.ws.PerMessageDeflate;
 import dev.telltale.testkit.LeakCheck;
 import java.io.ByteArrayOutputStream;
@@ -90,7 +90,7 @@ class NodeWsTest {
     WebSocket socket = open(mode, true);
     assertTrue(receiveText(socket).startsWith("hello from ws; extensions offered: permessage-deflate"));
     assertTrue(socket.isCompressed());
-    PerMessageDeflate deflate = negotiated(socket);
+    PerMessageDeflate deflate = WebSocketProbes.of(socket).deflate();
     boolean noContext = mode.equals("no-context");
     assertEquals(noContext, deflate.serverNoContextTakeover());
     assertEquals(noContext, deflate.clientNoContextTakeover());
@@ -107,12 +107,6 @@ class NodeWsTest {
     random.nextBytes(noise);
     assertArrayEquals(noise, echo(socket, noise, 8192));
     await(socket.close(1000, "done"));
-  }
-
-  private static PerMessageDeflate negotiated(WebSocket socket) throws Exception {
-    java.lang.reflect.Field field = WebSocketCore.class.getDeclaredField("deflate");
-    field.setAccessible(true);
-    return (PerMessageDeflate) field.get(ClientBehaviourTest.engine(socket));
   }
 
   @Test

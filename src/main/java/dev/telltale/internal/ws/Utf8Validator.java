@@ -93,6 +93,18 @@ public final class Utf8Validator {
     return pending == 0;
   }
 
+  /**
+   * A validator in this one's state: feeding the copy tries a piece without committing to it (a
+   * refused send must leave the message's validation where it was).
+   */
+  public Utf8Validator copy() {
+    Utf8Validator copy = new Utf8Validator();
+    copy.pending = pending;
+    copy.lower = lower;
+    copy.upper = upper;
+    return copy;
+  }
+
   /** Starts over for a new text, clearing any error. */
   public void reset() {
     pending = 0;
