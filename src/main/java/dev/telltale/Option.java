@@ -98,14 +98,14 @@ public final class Option<T> {
   /** {@code WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE} (default 32768). */
   public static final Option<Integer> WEB_SOCKET_RECEIVE_BUFFER_SIZE =
       new Option<>("WEB_SOCKET_RECEIVE_BUFFER_SIZE", Integer.class, 32768, SESSION_AND_REQUEST,
-          v -> v >= 256, "at least 256 bytes");
+          v -> v >= 256 && v <= 16 << 20, "between 256 bytes and 16 MiB");
   /**
    * {@code WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE} (default 32768): a message longer than this
    * goes out as several frames of at most this size, so sending needs no buffer larger than it.
    */
   public static final Option<Integer> WEB_SOCKET_SEND_BUFFER_SIZE =
       new Option<>("WEB_SOCKET_SEND_BUFFER_SIZE", Integer.class, 32768, SESSION_AND_REQUEST,
-          v -> v >= 16, "at least 16 bytes");
+          v -> v >= 16 && v <= 16 << 20, "between 16 bytes and 16 MiB (it sizes a buffer per websocket)");
   /**
    * {@code WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL}: ping interval, at least 15 s as in WinHTTP
    * (default off). Settable on the websocket too, where it takes effect at once.
