@@ -14,7 +14,9 @@ import javax.net.ssl.SSLException;
 import dev.telltale.HttpException;
 import dev.telltale.Option;
 import dev.telltale.ProxySettings;
+import dev.telltale.internal.proxy.ConnectRequest;
 import dev.telltale.internal.proxy.ProxyHop;
+import dev.telltale.internal.proxy.RefusedConnect;
 import dev.telltale.internal.proxy.ProxyRouting;
 import dev.telltale.StatusEvent;
 import dev.telltale.internal.loop.EventLoop;
@@ -239,7 +241,7 @@ final class ConnectionAcquirer
       events.emit(new StatusEvent.ConnectedToServer(connection.remoteAddress()));
     }
     if (origin.proxy() != null && origin.proxy().tunnels(origin.secure())) {
-      tunnel = new ProxyTunnel(connection, core.session().proxyWantsBasic(origin.proxy()),
+      tunnel = new ProxyTunnel(connection, core.session().proxyWantsBasic(anonymous(origin.proxy())),
           core.session().userAgent(), core.value(Option.CONNECT_TIMEOUT), this);
       tunnel.start();
     } else {
@@ -281,13 +283,39 @@ final class ConnectionAcquirer
   public void tunnelWantsCredentials(Connection connection) {
     tunnel = null;
     // remembered for the session: later tunnels through this proxy send the credentials at once
-    core.session().rememberProxyWantsBasic(origin.proxy());
+    core.session().rememberProxyWantsBasic(anonymous(origin.proxy()));
     pool.discard(connection);
     if (!active) {
       return;
     }
     pool.reserve(origin);
     open();
+  }
+
+  @Override
+  public void tunnelRefused(Connection connection, RefusedConnect refusal) {
+    tunnel = null;
+    if (!active) {
+      pool.discard(connection);
+      return;
+    }
+    if (ConnectRequest.offersBasic(refusal.head())) {
+      // the application answers it (WinHTTP's 407, setCredentials(PROXY), send again): that next
+      // tunnel sends the Basic credentials at once instead of meeting the same 407 first
+      core.session().rememberProxyWantsBasic(anonymous(origin.proxy()));
+    }
+    connection.refuseTunnel(refusal); // the request receives the 407; the connection is closed after it
+    active = false;
+    commitJfr(connection, ErrorCode.LOGIN_FAILURE);
+    client.onConnection(connection, false);
+  }
+
+  /**
+   * What the session remembers a proxy by when it asked for Basic: its place, not the credentials
+   * it was given, so credentials set after its 407 go out with the next CONNECT.
+   */
+  private static ProxyHop anonymous(ProxyHop hop) {
+    return hop.withCredentials(null, null);
   }
 
   private void startTls(Connection connection) {

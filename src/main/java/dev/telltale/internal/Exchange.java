@@ -14,6 +14,7 @@ import dev.telltale.SecurityFlag;
 import dev.telltale.StatusEvent;
 import dev.telltale.Timeouts;
 import dev.telltale.internal.proxy.ProxyHop;
+import dev.telltale.internal.proxy.RefusedConnect;
 import dev.telltale.internal.http1.BodyDecoder;
 import dev.telltale.internal.http1.ChunkedBodyEncoder;
 import dev.telltale.internal.http1.Http1Framing;
@@ -343,6 +344,16 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     timing.sending(Clock.nanoTime(), reusedConnection);
     if (events.wants(CallbackStatus.SENDING_REQUEST)) {
       events.emit(StatusEvent.SendingRequest.INSTANCE);
+    }
+    RefusedConnect refusal = conn.takeRefusedConnect();
+    if (refusal != null) {
+      // the proxy refused the tunnel with a 407: only the CONNECT went out, and its answer is this
+      // request's response (as in WinHTTP); the body is withheld and the connection not reused
+      head = refusal.head();
+      body.withhold();
+      bytesSent = refusal.requestBytes();
+      requestWritten();
+      return;
     }
     ByteBuffer headBytes = features.forWire(message, conn.origin()).encodeHead(core.session().userAgent(),
         body.declaredLength(), Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)), conn.origin());

@@ -9,6 +9,7 @@ import dev.telltale.internal.http1.ResponseHead;
 import dev.telltale.internal.loop.TimerSlot;
 import dev.telltale.internal.proxy.ConnectRequest;
 import dev.telltale.internal.proxy.ProxyHop;
+import dev.telltale.internal.proxy.RefusedConnect;
 import dev.telltale.internal.proxy.Socks5Handshake;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,9 +19,10 @@ import java.time.Duration;
 /**
  * Opens a tunnel to the origin through the proxy a new connection reached: an HTTP
  * {@code CONNECT} or a SOCKS5 handshake, on the connection's loop, between CONNECTED_TO_SERVER and
- * the TLS handshake, within the connect timeout. Tells its listener once: open, failed, or (a
- * 407 Basic challenge when credentials are configured but were not sent) "dial again and send
- * them", since proxies such as tinyproxy close the connection after a 407.
+ * the TLS handshake, within the connect timeout. Tells its listener once: open, failed, (a 407
+ * Basic challenge when credentials are configured but were not sent) "dial again and send them",
+ * since proxies such as tinyproxy close the connection after a 407, or (any other 407) "refused
+ * with a response", which the request receives as its own, as WinHTTP hands it to the application.
  */
 final class ProxyTunnel implements Connection.User {
   /** The outcome, on the loop. */
@@ -31,6 +33,12 @@ final class ProxyTunnel implements Connection.User {
 
     /** The proxy asked for Basic credentials that exist: open a new connection and send them. */
     void tunnelWantsCredentials(Connection connection);
+
+    /**
+     * The proxy answered with a 407 the tunnel cannot answer: the connection, with that response's
+     * body still unread on it, carries the answer to the request (it is never a tunnel).
+     */
+    void tunnelRefused(Connection connection, RefusedConnect refusal);
   }
 
   private final Connection connection;
@@ -44,6 +52,8 @@ final class ProxyTunnel implements Connection.User {
   private Socks5Handshake socks;
   private Http1ResponseParser parser;
   private ByteBuffer out;
+  /** The size of the CONNECT request, for a 407 that becomes the request's response. */
+  private long connectBytes;
   private boolean finished;
 
   ProxyTunnel(Connection connection, boolean sendCredentials, String userAgent, Duration timeout,
@@ -51,7 +61,7 @@ final class ProxyTunnel implements Connection.User {
     this.connection = connection;
     this.origin = connection.origin();
     this.hop = origin.proxy();
-    this.sendCredentials = sendCredentials;
+    this.sendCredentials = sendCredentials && hop.hasCredentials();
     this.userAgent = userAgent;
     this.timeout = timeout;
     this.listener = listener;
@@ -77,7 +87,8 @@ final class ProxyTunnel implements Connection.User {
       parser = new Http1ResponseParser(Http1ResponseParser.DEFAULT_MAX_HEADER_BYTES,
           Http1ResponseParser.DEFAULT_MAX_HEADER_COUNT);
       out = ConnectRequest.encode(origin.hostForUri(), origin.port(), userAgent,
-          sendCredentials && hop.hasCredentials() ? hop.basicAuthorization() : null);
+          sendCredentials ? hop.basicAuthorization() : null);
+      connectBytes = out.remaining();
     }
     step();
   }
@@ -157,23 +168,22 @@ final class ProxyTunnel implements Connection.User {
       parser.reset();
       return true; // look at what follows it
     }
-    if (ConnectRequest.opened(head)) {
-      succeed();
-    } else if (head.statusCode() == 407 && hop.hasCredentials() && !sendCredentials
-        && ConnectRequest.offersBasic(head)) {
-      finish();
-      listener.tunnelWantsCredentials(connection);
-    } else if (head.statusCode() == 407 || head.statusCode() == 401 && sendCredentials) {
-      // tinyproxy, among others, answers rejected credentials with 401 rather than 407
-      fail(new HttpException(ErrorCode.LOGIN_FAILURE, "the proxy " + hop + " answered CONNECT "
-          + target() + " with " + ConnectRequest.status(head) + (sendCredentials
-              ? ": it rejected the credentials"
-              : hop.hasCredentials()
-                  ? ": it offers no Basic challenge (" + head.values("Proxy-Authenticate") + ")"
-                  : ": it requires authentication; give ProxySettings.withCredentials")));
-    } else {
-      fail(new HttpException(ErrorCode.CANNOT_CONNECT, "the proxy " + hop + " refused CONNECT "
-          + target() + ": " + ConnectRequest.status(head)));
+    switch (ConnectRequest.verdict(head, hop.hasCredentials(), sendCredentials)) {
+      case OPEN -> succeed();
+      case SEND_CREDENTIALS -> {
+        finish();
+        listener.tunnelWantsCredentials(connection);
+      }
+      case DELIVER -> {
+        // the 407's body stays in the connection's buffer: the request reads it as its response's
+        finish();
+        listener.tunnelRefused(connection, new RefusedConnect(head, connectBytes));
+      }
+      case LOGIN_FAILURE -> fail(new HttpException(ErrorCode.LOGIN_FAILURE, "the proxy " + hop
+          + " answered CONNECT " + target() + " with " + ConnectRequest.status(head)
+          + ": it rejected the credentials"));
+      case REFUSED -> fail(new HttpException(ErrorCode.CANNOT_CONNECT, "the proxy " + hop
+          + " refused CONNECT " + target() + ": " + ConnectRequest.status(head)));
     }
     return false;
   }

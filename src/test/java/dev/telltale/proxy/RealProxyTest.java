@@ -133,11 +133,22 @@ class RealProxyTest {
     assertEquals(407, headers.statusCode());
     assertTrue(headers.firstValue("Proxy-Authenticate").orElseThrow().startsWith("Basic"));
 
-    // https: a CONNECT answered 407 without credentials is a typed error naming the status
-    Request secure = fx.request(fx.connect("localhost", origin.getPort()), "/", true);
+    // https: a CONNECT answered 407 without credentials is the response too, as in WinHTTP; the
+    // application sets proxy credentials and sends again on the same handle
+    MockWebServer secureOrigin = fx.server(true);
+    secureOrigin.enqueue(body("after the 407"));
+    Request secure = fx.request(fx.connect("localhost", secureOrigin.getPort()), "/", true);
     secure.setOption(dev.telltale.Option.PROXY, ProxySettings.http("proxy.test", guarded.port()));
-    HttpException error = awaitFailure(secure.sendRequest(), ErrorCode.LOGIN_FAILURE);
-    assertTrue(error.getMessage().contains("407"), error.getMessage());
+    await(secure.sendRequest());
+    ResponseHeaders refused = await(secure.receiveResponse());
+    assertEquals(407, refused.statusCode(), guarded.log());
+    assertEquals(dev.telltale.AuthTarget.PROXY, secure.queryAuthSchemes().target());
+    ProxyFixture.readAll(secure); // tinyproxy's page, up to its close
+    secure.setCredentials(dev.telltale.AuthTarget.PROXY, dev.telltale.AuthScheme.BASIC, "alice", "s3cret");
+    assertEquals("after the 407", get(secure), guarded.log());
+    assertNull(take(secureOrigin).getHeaders().get("Proxy-Authorization"), "never inside the tunnel");
+
+    // wrong credentials: tinyproxy answers 401, which is no challenge to the application
 
     Request wrong = fx.request(fx.connect("localhost", origin.getPort()), "/", true);
     wrong.setOption(dev.telltale.Option.PROXY,

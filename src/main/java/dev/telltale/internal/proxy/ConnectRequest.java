@@ -33,6 +33,40 @@ public final class ConnectRequest {
     return Http1RequestWriter.encodeHead("CONNECT", authority, fields);
   }
 
+  /** What to do with the proxy's final answer to a {@code CONNECT}. */
+  public enum Verdict {
+    /** A 2xx: the tunnel is open. */
+    OPEN,
+    /** A 407 offering Basic, credentials known but not sent: dial again and send them. */
+    SEND_CREDENTIALS,
+    /**
+     * A 407 the tunnel cannot answer (no credentials, credentials refused, or no Basic challenge):
+     * the request receives it as its response, as WinHTTP hands it to the application, which may
+     * set proxy credentials and send again.
+     */
+    DELIVER,
+    /** A 401 to credentials sent: how tinyproxy, among others, rejects them. */
+    LOGIN_FAILURE,
+    /** Any other status: the proxy will not open this tunnel. */
+    REFUSED
+  }
+
+  /**
+   * The verdict on a final (non-interim) answer to {@code CONNECT}: {@code credentialsKnown}, the
+   * hop has credentials; {@code credentialsSent}, this {@code CONNECT} carried them.
+   */
+  public static Verdict verdict(ResponseHead head, boolean credentialsKnown, boolean credentialsSent) {
+    int status = head.statusCode();
+    if (opened(head)) {
+      return Verdict.OPEN;
+    }
+    if (status == 407) {
+      return credentialsKnown && !credentialsSent && offersBasic(head) ? Verdict.SEND_CREDENTIALS
+          : Verdict.DELIVER;
+    }
+    return status == 401 && credentialsSent ? Verdict.LOGIN_FAILURE : Verdict.REFUSED;
+  }
+
   /** Whether the proxy's answer opened the tunnel (any 2xx). */
   public static boolean opened(ResponseHead head) {
     return head.statusCode() / 100 == 2;
