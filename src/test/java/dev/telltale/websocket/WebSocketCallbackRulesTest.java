@@ -178,6 +178,48 @@ class WebSocketCallbackRulesTest {
         + " to " + maxDepth.get() + " frames over " + messages + " receives");
   }
 
+  @Test
+  void rule9_aSendChainDrivenFromWriteCompleteKeepsTheStackFlat() throws Exception {
+    int messages = 10_000;
+    RawServer server = server(WsEchoServer.echo()); // its 10,000 one-byte echoes wait unreceived
+    WsFixture fx = fixture(Session.builder());
+    WebSocket socket = fx.open(server.port());
+    AtomicInteger active = new AtomicInteger();
+    AtomicInteger sent = new AtomicInteger();
+    AtomicInteger minDepth = new AtomicInteger(Integer.MAX_VALUE);
+    AtomicInteger maxDepth = new AtomicInteger();
+    List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    socket.setStatusCallback((handle, context, event) -> {
+      if (active.incrementAndGet() != 1) {
+        problems.add("WRITE_COMPLETE " + sent.get() + " delivered inside the previous callback");
+      }
+      try {
+        if (event instanceof StatusEvent.WebSocketWriteComplete) {
+          int depth = Thread.currentThread().getStackTrace().length;
+          minDepth.accumulateAndGet(depth, Math::min);
+          maxDepth.accumulateAndGet(depth, Math::max);
+          if (sent.incrementAndGet() == messages) {
+            done.complete(null);
+          } else {
+            ((WebSocket) handle).send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(1));
+          }
+        } else if (event instanceof StatusEvent.RequestError error) {
+          done.completeExceptionally(error.error());
+        }
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      } finally {
+        active.decrementAndGet();
+      }
+    }, NotificationFlags.union(NotificationFlags.WRITE_COMPLETE, NotificationFlags.REQUEST_ERROR));
+    socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(1));
+    await(done);
+    assertEquals(List.of(), problems);
+    assertTrue(maxDepth.get() - minDepth.get() < 32, () -> "the stack grew from " + minDepth.get()
+        + " to " + maxDepth.get() + " frames over " + messages + " sends");
+  }
+
   // ------------------------------------------------------------------------------ rule 10
 
   @Test

@@ -309,6 +309,30 @@ class WebSocketHandleRulesTest {
     fx.rec.assertExhausted();
   }
 
+  @Test
+  void rule5_aWebSocketUpgradedAfterItsConnectAndSessionWereClosedStillHoldsTheirClosing() throws Exception {
+    Request request = echoRequest();
+    Connect connect = request.parent();
+    connect.close(); // the open request keeps it alive (and usable for the upgrade)
+    fx.session.close();
+    WebSocket socket = fx.upgrade(request, null);
+    request.close();
+    fx.rec.awaitClosing(request);
+    roundTrip(socket, "late child");
+    assertFalse(fx.rec.lines().contains("connect HANDLE_CLOSING"), "connect closed under an open websocket");
+    socket.close();
+    fx.rec.awaitClosing(fx.session);
+    fx.rec.assertNext(WsFixture.upgradeTable() + """
+        request   HANDLE_CLOSING
+        websocket WRITE_COMPLETE 10 UTF8_MESSAGE
+        websocket READ_COMPLETE  10 UTF8_MESSAGE
+        websocket HANDLE_CLOSING
+        connect   HANDLE_CLOSING
+        session   HANDLE_CLOSING
+        """);
+    fx.rec.assertExhausted();
+  }
+
   // ------------------------------------------------------------------------------ rule 6
 
   @Test
@@ -346,6 +370,21 @@ class WebSocketHandleRulesTest {
         all.subList(all.indexOf("websocket HANDLE_CLOSING") + 1, all.size()).stream()
             .filter(l -> !l.startsWith("request ")).toList());
     fx.rec.assertInvariants();
+  }
+
+  @Test
+  void rule6_aShutdownStuckBehindAPendingSendIsCancelledToo() throws Exception {
+    server = WsEchoServer.scriptedThenDeaf(new byte[0]);
+    WebSocket socket = fx.open(server.port());
+    CompletableFuture<Void> send = socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(64 << 20));
+    CompletableFuture<Void> shutdown = socket.shutdown(1000, "after the big one"); // its frame queues behind
+    socket.close();
+    assertEquals(ErrorCode.OPERATION_CANCELLED, failure(send).code());
+    assertEquals(ErrorCode.OPERATION_CANCELLED, failure(shutdown).code());
+    fx.rec.awaitClosing(socket);
+    assertEquals(List.of("websocket REQUEST_ERROR WEB_SOCKET_SEND OPERATION_CANCELLED",
+        "websocket REQUEST_ERROR WEB_SOCKET_SHUTDOWN OPERATION_CANCELLED", "websocket HANDLE_CLOSING"),
+        linesOf(fx.rec, "websocket"));
   }
 
   // ------------------------------------------------------------------------------ options
