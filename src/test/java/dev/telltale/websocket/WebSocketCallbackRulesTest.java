@@ -122,6 +122,59 @@ class WebSocketCallbackRulesTest {
 
   // ------------------------------------------------------------------------------ rule 9
 
+  /** One step of a callback-driven chain: checks the completion, starts the next operation. */
+  private interface Step {
+    /** Returns a problem to report, or null; {@code last} says no further operation is wanted. */
+    String run(WebSocket socket, StatusEvent event, int n, boolean last);
+  }
+
+  /**
+   * Installs a callback on {@code socket} that runs {@code step} for each {@code completion}
+   * event, {@code count} times, recording whether a callback was entered inside another one and
+   * the stack depth of each; starts the chain with {@code first} and asserts the stack stayed flat.
+   */
+  private static void driveChain(WebSocket socket, Class<? extends StatusEvent> completion,
+      NotificationFlags flags, int count, Step step, Runnable first) throws Exception {
+    AtomicInteger active = new AtomicInteger();
+    AtomicInteger seen = new AtomicInteger();
+    AtomicInteger minDepth = new AtomicInteger(Integer.MAX_VALUE);
+    AtomicInteger maxDepth = new AtomicInteger();
+    List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    socket.setStatusCallback((handle, context, event) -> {
+      if (active.incrementAndGet() != 1) {
+        problems.add(event.status() + " " + seen.get() + " delivered inside the previous callback");
+      }
+      try {
+        if (completion.isInstance(event)) {
+          int n = seen.getAndIncrement();
+          int depth = Thread.currentThread().getStackTrace().length;
+          minDepth.accumulateAndGet(depth, Math::min);
+          maxDepth.accumulateAndGet(depth, Math::max);
+          String problem = step.run((WebSocket) handle, event, n, n + 1 == count);
+          if (problem != null) {
+            problems.add(problem);
+          }
+          if (n + 1 == count) {
+            done.complete(null);
+          }
+        } else if (event instanceof StatusEvent.RequestError error) {
+          done.completeExceptionally(error.error());
+        }
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      } finally {
+        active.decrementAndGet();
+      }
+    }, NotificationFlags.union(flags, NotificationFlags.REQUEST_ERROR));
+    first.run();
+    await(done);
+    assertEquals(List.of(), problems);
+    assertEquals(count, seen.get());
+    assertTrue(maxDepth.get() - minDepth.get() < 32, () -> "the stack grew from " + minDepth.get()
+        + " to " + maxDepth.get() + " frames over a chain of " + count);
+  }
+
   @Test
   void rule9_aReceiveStartedInsideReadCompleteIsDeliveredAfterTheCallbackReturnsAndTheStackStaysFlat()
       throws Exception {
@@ -133,91 +186,33 @@ class WebSocketCallbackRulesTest {
     RawServer server = server(WsEchoServer.scriptedThenDeaf(script.toByteArray()));
     WsFixture fx = fixture(Session.builder());
     WebSocket socket = fx.open(server.port());
-
     ByteBuffer buffer = ByteBuffer.allocate(16);
-    AtomicInteger active = new AtomicInteger();
-    AtomicInteger received = new AtomicInteger();
-    AtomicInteger minDepth = new AtomicInteger(Integer.MAX_VALUE);
-    AtomicInteger maxDepth = new AtomicInteger();
-    List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    socket.setStatusCallback((handle, context, event) -> {
-      if (active.incrementAndGet() != 1) {
-        problems.add("READ_COMPLETE " + received.get() + " delivered inside the previous callback");
-      }
-      try {
-        if (event instanceof StatusEvent.WebSocketReadComplete rc) {
-          int n = received.getAndIncrement();
-          int depth = Thread.currentThread().getStackTrace().length;
-          minDepth.accumulateAndGet(depth, Math::min);
-          maxDepth.accumulateAndGet(depth, Math::max);
-          byte expected = (byte) ('0' + n % 10);
-          if (!rc.result().equals(new WebSocketStatus(1, WebSocketBufferType.UTF8_MESSAGE)) || buffer.get(0) != expected) {
-            problems.add("message " + n + ": " + rc.result() + " '" + (char) buffer.get(0) + "'");
-          }
-          if (n + 1 == messages) {
-            done.complete(null);
-          } else {
+    WebSocketStatus one = new WebSocketStatus(1, WebSocketBufferType.UTF8_MESSAGE);
+    driveChain(socket, StatusEvent.WebSocketReadComplete.class, NotificationFlags.READ_COMPLETE, messages,
+        (ws, event, n, last) -> {
+          WebSocketStatus result = ((StatusEvent.WebSocketReadComplete) event).result();
+          String problem = result.equals(one) && buffer.get(0) == '0' + n % 10 ? null
+              : "message " + n + ": " + result + " '" + (char) buffer.get(0) + "'";
+          if (!last) {
             buffer.clear();
-            ((WebSocket) handle).receive(buffer); // started inside the callback
+            ws.receive(buffer); // started inside the callback
           }
-        } else if (event instanceof StatusEvent.RequestError error) {
-          done.completeExceptionally(error.error());
-        }
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      } finally {
-        active.decrementAndGet();
-      }
-    }, NotificationFlags.union(NotificationFlags.READ_COMPLETE, NotificationFlags.REQUEST_ERROR));
-    socket.receive(buffer);
-    await(done);
-    assertEquals(List.of(), problems);
-    assertEquals(messages, received.get());
-    assertTrue(maxDepth.get() - minDepth.get() < 32, () -> "the stack grew from " + minDepth.get()
-        + " to " + maxDepth.get() + " frames over " + messages + " receives");
+          return problem;
+        }, () -> socket.receive(buffer));
   }
 
   @Test
   void rule9_aSendChainDrivenFromWriteCompleteKeepsTheStackFlat() throws Exception {
-    int messages = 10_000;
-    RawServer server = server(WsEchoServer.echo()); // its 10,000 one-byte echoes wait unreceived
+    RawServer server = server(WsEchoServer.echo()); // its one-byte echoes wait unreceived
     WsFixture fx = fixture(Session.builder());
     WebSocket socket = fx.open(server.port());
-    AtomicInteger active = new AtomicInteger();
-    AtomicInteger sent = new AtomicInteger();
-    AtomicInteger minDepth = new AtomicInteger(Integer.MAX_VALUE);
-    AtomicInteger maxDepth = new AtomicInteger();
-    List<String> problems = Collections.synchronizedList(new ArrayList<>());
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    socket.setStatusCallback((handle, context, event) -> {
-      if (active.incrementAndGet() != 1) {
-        problems.add("WRITE_COMPLETE " + sent.get() + " delivered inside the previous callback");
-      }
-      try {
-        if (event instanceof StatusEvent.WebSocketWriteComplete) {
-          int depth = Thread.currentThread().getStackTrace().length;
-          minDepth.accumulateAndGet(depth, Math::min);
-          maxDepth.accumulateAndGet(depth, Math::max);
-          if (sent.incrementAndGet() == messages) {
-            done.complete(null);
-          } else {
-            ((WebSocket) handle).send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(1));
+    driveChain(socket, StatusEvent.WebSocketWriteComplete.class, NotificationFlags.WRITE_COMPLETE, 10_000,
+        (ws, event, n, last) -> {
+          if (!last) {
+            ws.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(1)); // inside the callback
           }
-        } else if (event instanceof StatusEvent.RequestError error) {
-          done.completeExceptionally(error.error());
-        }
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      } finally {
-        active.decrementAndGet();
-      }
-    }, NotificationFlags.union(NotificationFlags.WRITE_COMPLETE, NotificationFlags.REQUEST_ERROR));
-    socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(1));
-    await(done);
-    assertEquals(List.of(), problems);
-    assertTrue(maxDepth.get() - minDepth.get() < 32, () -> "the stack grew from " + minDepth.get()
-        + " to " + maxDepth.get() + " frames over " + messages + " sends");
+          return null;
+        }, () -> socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(1)));
   }
 
   // ------------------------------------------------------------------------------ rule 10

@@ -17,7 +17,6 @@ import dev.telltale.HandleType;
 import dev.telltale.NotificationFlags;
 import dev.telltale.Option;
 import dev.telltale.Request;
-import dev.telltale.StatusCallback;
 import dev.telltale.StatusEvent;
 import dev.telltale.WebSocket;
 import dev.telltale.WebSocketBufferType;
