@@ -168,8 +168,10 @@ public final class WebSocket implements Handle {
    * Option#WEB_SOCKET_PERMESSAGE_DEFLATE}).
    *
    * @return true if messages may be compressed
+   * @throws HandleException INVALID_HANDLE if the handle is closed
    */
   public boolean isCompressed() {
+    core.checkOpen();
     return engine.isCompressed();
   }
 
