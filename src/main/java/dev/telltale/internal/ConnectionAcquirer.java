@@ -22,7 +22,10 @@ import dev.telltale.StatusEvent;
 import dev.telltale.internal.loop.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gets an exchange its connection: a pooled one (no notifications, rule 13), a place in the
@@ -30,6 +33,11 @@ import java.util.List;
  * whose steps it reports as RESOLVING_NAME, NAME_RESOLVED, CONNECTING_TO_SERVER and
  * CONNECTED_TO_SERVER. Runs on the exchange's loop; keeps the pool's count of connections right
  * whatever happens (a cancelled request gives its place or its connection back).
+ *
+ * <p>When a ProxySelector lists several ways, a proxy that cannot be reached (refused, timed out,
+ * its name unknown, or CONNECT refused) is reported to {@code ProxySelector.connectFailed} and the
+ * next entry is tried, each attempt with its own connect notifications. A WebSocket upgrade
+ * through an HTTP proxy always tunnels (see {@link ProxyHop#alwaysTunnel}).
  */
 final class ConnectionAcquirer
     implements Connector.Listener, ConnectionPool.Waiter, TlsHandshake.Listener, ProxyTunnel.Listener {
@@ -48,7 +56,16 @@ final class ConnectionAcquirer
   private final CallbackDispatcher events;
   private final ConnectionPool pool;
   private final Client client;
+  private static final Logger log = LoggerFactory.getLogger(ConnectionAcquirer.class);
+
   private final TimingRecorder timing;
+  /** The request's origin without a proxy, as the exchange asked for it. */
+  private Origin requested;
+  /** The ways to {@link #requested} and the index of the one being tried. */
+  private ProxyRouting.Route route;
+  private int attempt;
+  /** Each way tried in vain so far, with why, for the final error. */
+  private final List<String> tried = new ArrayList<>();
   private Origin origin;
   private Connector connector;
   /** The CONNECT or SOCKS5 handshake under way, so that cancel() can end it; else null. */
@@ -69,8 +86,9 @@ final class ConnectionAcquirer
   }
 
   /**
-   * The request's origin with the proxy its PROXY option picks for it (DETECTING_PROXY first when
-   * a ProxySelector is asked), or null after reporting a selector failure to the client.
+   * The request's origin with the first proxy its PROXY option picks for it (DETECTING_PROXY first
+   * when a ProxySelector is asked), the others kept for failover; or null after reporting a
+   * selector failure to the client.
    */
   private Origin route(Origin target) {
     ProxySettings settings = core.value(Option.PROXY);
@@ -79,14 +97,32 @@ final class ConnectionAcquirer
       events.emit(StatusEvent.DetectingProxy.INSTANCE);
     }
     try {
-      ProxyHop hop = ProxyRouting.choose(settings, target.secure(), target.host(), target.port());
-      return target.via(hop == null ? null : client.credentialed(hop));
+      route = ProxyRouting.route(settings, target.secure(), target.host(), target.port());
     } catch (RuntimeException e) {
       active = false;
       client.onAcquireFailed(new HttpException(ErrorCode.AUTODETECTION_FAILED,
           "the proxy selector failed for " + target + ": " + e, e));
       return null;
     }
+    requested = target;
+    attempt = 0;
+    tried.clear();
+    return candidate();
+  }
+
+  /**
+   * The origin through the way being tried. A WebSocket upgrade to a plain ws:// origin through an
+   * HTTP proxy tunnels with CONNECT, as browsers, OkHttp and Jetty do: proxies in absolute form do
+   * not forward {@code Upgrade} (tinyproxy drops it), and the tunnel flag keeps such connections
+   * apart from absolute-form ones in the pool.
+   */
+  private Origin candidate() {
+    ProxyHop hop = route.candidates().get(attempt).hop();
+    if (hop == null) {
+      return requested.via(null);
+    }
+    boolean upgrade = Boolean.TRUE.equals(core.value(Option.UPGRADE_TO_WEB_SOCKET));
+    return requested.via(client.credentialed(hop).withAlwaysTunnel(upgrade && !requested.secure()));
   }
 
   /** Starts getting a connection to {@code target}, through the proxy its settings pick. */
@@ -96,6 +132,11 @@ final class ConnectionAcquirer
     if (target == null) {
       return;
     }
+    lease(target);
+  }
+
+  /** Takes a pooled connection to {@code target}, a place in its queue, or opens one. */
+  private void lease(Origin target) {
     origin = target;
     ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this);
     if (lease instanceof ConnectionPool.Reuse reuse) {
@@ -274,9 +315,49 @@ final class ConnectionAcquirer
     if (!active) {
       return;
     }
-    active = false;
     commitJfr(connection, error.code());
-    client.onAcquireFailed(error);
+    // a proxy that refuses CONNECT (or whose SOCKS5 server cannot connect) may have a sibling that
+    // can; a rejected login or a timeout after the proxy accepted is not a proxy that is down
+    if (error.code() == ErrorCode.CANNOT_CONNECT && failOver(error)) {
+      return;
+    }
+    active = false;
+    client.onAcquireFailed(finalError(error));
+  }
+
+  /**
+   * Records why the way being tried failed, tells the selector, and tries the next way if there is
+   * one; false when there is none (the caller reports {@link #finalError}).
+   */
+  private boolean failOver(HttpException error) {
+    ProxyRouting.Candidate failed = route.candidates().get(attempt);
+    tried.add(failed + " (" + error.getMessage() + ")");
+    try {
+      // on the I/O thread, as documented on ProxySettings.selector: the selector must not block
+      route.connectFailed(core.value(Option.PROXY), failed, error);
+    } catch (RuntimeException e) {
+      log.debug("ProxySelector.connectFailed threw for {}; ignored", failed, e);
+    }
+    if (attempt + 1 >= route.candidates().size()) {
+      return false;
+    }
+    attempt++;
+    log.debug("{} failed for {}; trying {}", failed, requested, route.candidates().get(attempt));
+    lease(candidate());
+    return true;
+  }
+
+  /** {@code last}, or when several ways were tried, the same code naming each with its failure. */
+  private HttpException finalError(HttpException last) {
+    List<String> all = new ArrayList<>(tried);
+    if (all.size() == attempt) { // a failure that ends the trying (a rejected login) is not in it yet
+      all.add(route.candidates().get(attempt) + " (" + last.getMessage() + ")");
+    }
+    if (all.size() < 2) {
+      return last;
+    }
+    return new HttpException(last.code(), "no way to " + requested.via(null)
+        + " the proxy selector offered worked; tried " + String.join("; ", all), last);
   }
 
   @Override
@@ -315,7 +396,7 @@ final class ConnectionAcquirer
    * it was given, so credentials set after its 407 go out with the next CONNECT.
    */
   private static ProxyHop anonymous(ProxyHop hop) {
-    return hop.withCredentials(null, null);
+    return hop.withCredentials(null, null).withAlwaysTunnel(false);
   }
 
   private void startTls(Connection connection) {
@@ -396,9 +477,15 @@ final class ConnectionAcquirer
     commitJfr(null, error.code());
     connector = null;
     pool.forget(origin);
-    if (active) {
-      active = false;
-      client.onAcquireFailed(error);
+    if (!active) {
+      return;
     }
+    ErrorCode code = error.code();
+    if ((code == ErrorCode.CANNOT_CONNECT || code == ErrorCode.TIMEOUT
+        || code == ErrorCode.NAME_NOT_RESOLVED) && failOver(error)) {
+      return;
+    }
+    active = false;
+    client.onAcquireFailed(finalError(error));
   }
 }
