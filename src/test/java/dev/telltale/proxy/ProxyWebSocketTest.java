@@ -61,7 +61,7 @@ class ProxyWebSocketTest {
     public void onOpen(okhttp3.WebSocket webSocket, Response response) {}
   }
 
-  private static MockResponse upgrade() {
+  static MockResponse upgrade() {
     return new MockResponse.Builder().webSocketUpgrade(new Echo()).build();
   }
 
@@ -77,7 +77,7 @@ class ProxyWebSocketTest {
   }
 
   /** Upgrades, then sends a text message and asserts it comes back. */
-  private void upgradeAndEcho(Request request) {
+  static void upgradeAndEcho(Request request) {
     await(request.sendRequest());
     assertEquals(101, await(request.receiveResponse()).statusCode());
     WebSocket socket = request.completeUpgrade(null);
