@@ -25,6 +25,9 @@ import java.util.Objects;
  * against the origin's name, never the proxy's). Through SOCKS5 every request tunnels; the origin's
  * name is sent to the proxy, which resolves it. The RESOLVING_NAME, NAME_RESOLVED,
  * CONNECTING_TO_SERVER and CONNECTED_TO_SERVER notifications name the proxy, as WinHTTP's do.
+ * A WebSocket upgrade ({@link Option#UPGRADE_TO_WEB_SOCKET}) through an HTTP proxy tunnels with
+ * {@code CONNECT} for {@code ws://} too, since proxies forwarding in absolute form drop
+ * {@code Upgrade}.
  *
  * <p>Proxy credentials go only to the proxy: as {@code Proxy-Authorization: Basic} with plain http
  * requests (sent with each request, since the proxy is the next hop), in answer to a 407 Basic
@@ -36,7 +39,7 @@ public final class ProxySettings {
   public enum Kind {
     /** Every request connects directly. */
     NONE,
-    /** A named HTTP proxy (absolute form for http, CONNECT tunnels for https). */
+    /** A named HTTP proxy (absolute form for http, CONNECT tunnels for https and WebSockets). */
     HTTP,
     /** A named SOCKS5 proxy (RFC 1928), every request tunnelled. */
     SOCKS5,
@@ -105,9 +108,13 @@ public final class ProxySettings {
 
   /**
    * Asks {@code selector} for each request's URI ({@code http://host:port} or
-   * {@code https://host:port}); the first HTTP or SOCKS proxy it offers is used, DIRECT (or an
-   * empty list) connects directly. The selector is called on an I/O thread and must not block.
-   * Credentials given with {@link #withCredentials} apply to whichever proxy it picks.
+   * {@code https://host:port}) and tries its HTTP, SOCKS and DIRECT entries in order (an empty
+   * list connects directly). When a proxy cannot be reached (refused, timed out, its name unknown,
+   * or CONNECT refused), {@link ProxySelector#connectFailed} is called with the URI, the proxy's
+   * address and the {@link HttpException}, and the next entry is tried; DIRECT only where listed.
+   * A rejected login or a 407 ends the trying. When every entry fails, the error names each.
+   * Both {@code select} and {@code connectFailed} are called on an I/O thread and must not block.
+   * Credentials given with {@link #withCredentials} apply to whichever proxy is tried.
    */
   public static ProxySettings selector(ProxySelector selector) {
     return new ProxySettings(Kind.SELECTOR, null, Objects.requireNonNull(selector, "selector"),
