@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionAcquirer
     implements Connector.Listener, ConnectionPool.Waiter, TlsHandshake.Listener, ProxyTunnel.Listener {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionAcquirer.class);
+
   /** Told the outcome, on the loop. */
   interface Client {
     void onConnection(Connection connection, boolean reused);
@@ -56,13 +58,11 @@ final class ConnectionAcquirer
   private final CallbackDispatcher events;
   private final ConnectionPool pool;
   private final Client client;
-  private static final Logger log = LoggerFactory.getLogger(ConnectionAcquirer.class);
-
   private final TimingRecorder timing;
   /** The request's origin without a proxy, as the exchange asked for it. */
   private Origin requested;
   /** The ways to {@link #requested} and the index of the one being tried. */
-  private ProxyRouting.Route route;
+  private ProxyRouting.Route ways;
   private int attempt;
   /** Each way tried in vain so far, with why, for the final error. */
   private final List<String> tried = new ArrayList<>();
@@ -97,7 +97,7 @@ final class ConnectionAcquirer
       events.emit(StatusEvent.DetectingProxy.INSTANCE);
     }
     try {
-      route = ProxyRouting.route(settings, target.secure(), target.host(), target.port());
+      ways = ProxyRouting.route(settings, target.secure(), target.host(), target.port());
     } catch (RuntimeException e) {
       active = false;
       client.onAcquireFailed(new HttpException(ErrorCode.AUTODETECTION_FAILED,
@@ -117,7 +117,7 @@ final class ConnectionAcquirer
    * apart from absolute-form ones in the pool.
    */
   private Origin candidate() {
-    ProxyHop hop = route.candidates().get(attempt).hop();
+    ProxyHop hop = ways.candidates().get(attempt).hop();
     if (hop == null) {
       return requested.via(null);
     }
@@ -330,19 +330,19 @@ final class ConnectionAcquirer
    * one; false when there is none (the caller reports {@link #finalError}).
    */
   private boolean failOver(HttpException error) {
-    ProxyRouting.Candidate failed = route.candidates().get(attempt);
+    ProxyRouting.Candidate failed = ways.candidates().get(attempt);
     tried.add(failed + " (" + error.getMessage() + ")");
     try {
       // on the I/O thread, as documented on ProxySettings.selector: the selector must not block
-      route.connectFailed(core.value(Option.PROXY), failed, error);
+      ways.connectFailed(failed, error);
     } catch (RuntimeException e) {
       log.debug("ProxySelector.connectFailed threw for {}; ignored", failed, e);
     }
-    if (attempt + 1 >= route.candidates().size()) {
+    if (attempt + 1 >= ways.candidates().size()) {
       return false;
     }
     attempt++;
-    log.debug("{} failed for {}; trying {}", failed, requested, route.candidates().get(attempt));
+    log.debug("{} failed for {}; trying {}", failed, requested, ways.candidates().get(attempt));
     lease(candidate());
     return true;
   }
@@ -351,13 +351,13 @@ final class ConnectionAcquirer
   private HttpException finalError(HttpException last) {
     List<String> all = new ArrayList<>(tried);
     if (all.size() == attempt) { // a failure that ends the trying (a rejected login) is not in it yet
-      all.add(route.candidates().get(attempt) + " (" + last.getMessage() + ")");
+      all.add(ways.candidates().get(attempt) + " (" + last.getMessage() + ")");
     }
     if (all.size() < 2) {
       return last;
     }
-    return new HttpException(last.code(), "no way to " + requested.via(null)
-        + " the proxy selector offered worked; tried " + String.join("; ", all), last);
+    return new HttpException(last.code(), "none of the ways the proxy selector offered to "
+        + requested + " worked; tried " + String.join("; ", all), last);
   }
 
   @Override

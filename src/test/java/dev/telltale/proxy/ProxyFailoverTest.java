@@ -13,6 +13,7 @@ import dev.telltale.ErrorCode;
 import dev.telltale.HttpException;
 import dev.telltale.ProxySettings;
 import dev.telltale.Request;
+import dev.telltale.internal.proxy.ProxyRouting;
 import dev.telltale.testkit.LeakCheck;
 import dev.telltale.testkit.RawServer;
 import java.io.IOException;
@@ -86,6 +87,20 @@ class ProxyFailoverTest {
 
   private long count(String prefix) {
     return fx.linesOf("request").stream().filter(l -> l.startsWith(prefix)).count();
+  }
+
+  @Test
+  void theRouteKeepsTheSelectorsOrderWithDirectWhereListed() {
+    ListSelector selector = new ListSelector(http(1),
+        new Proxy(Proxy.Type.SOCKS, InetSocketAddress.createUnresolved("s.test", 2)), Proxy.NO_PROXY);
+    ProxyRouting.Route route = ProxyRouting.route(ProxySettings.selector(selector), true, "o.test", 443);
+    assertEquals(URI.create("https://o.test:443"), route.uri());
+    assertEquals("[http://proxy.test:1, socks5://s.test:2, DIRECT]", route.candidates().toString());
+    assertEquals("[DIRECT]", ProxyRouting.route(ProxySettings.selector(new ListSelector()), false,
+        "o.test", 80).candidates().toString(), "an empty list connects directly");
+    ProxyRouting.Route named = ProxyRouting.route(ProxySettings.http("p.test", 3128), false, "o.test", 80);
+    assertEquals("[http://p.test:3128]", named.candidates().toString());
+    named.connectFailed(named.candidates().get(0), new IOException("no selector to tell"));
   }
 
   @Test

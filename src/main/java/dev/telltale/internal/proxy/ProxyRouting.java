@@ -4,6 +4,7 @@ import dev.telltale.ProxySettings;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -34,10 +35,11 @@ public final class ProxyRouting {
   /**
    * The ways to one origin, to be tried in order.
    *
+   * @param selector the selector asked, or null
    * @param uri what the selector was asked about, or null when there is no selector
    * @param candidates at least one
    */
-  public record Route(URI uri, List<Candidate> candidates) {
+  public record Route(ProxySelector selector, URI uri, List<Candidate> candidates) {
     public Route {
       candidates = List.copyOf(candidates);
     }
@@ -47,9 +49,9 @@ public final class ProxyRouting {
      * {@link java.net.ProxySelector#connectFailed} asks; nothing for DIRECT or without a selector.
      * What the selector throws is the caller's to ignore: it must not change the request's fate.
      */
-    public void connectFailed(ProxySettings settings, Candidate failed, IOException why) {
-      if (uri != null && failed.offered() != null && failed.offered().address() != null) {
-        settings.selector().connectFailed(uri, failed.offered().address(), why);
+    public void connectFailed(Candidate failed, IOException why) {
+      if (selector != null && failed.offered() != null && failed.offered().address() != null) {
+        selector.connectFailed(uri, failed.offered().address(), why);
       }
     }
   }
@@ -74,10 +76,10 @@ public final class ProxyRouting {
    */
   public static Route route(ProxySettings settings, boolean secure, String host, int port) {
     if (settings.kind() == ProxySettings.Kind.NONE || settings.bypasses(host, port)) {
-      return new Route(null, List.of(new Candidate(null, null)));
+      return new Route(null, null, List.of(new Candidate(null, null)));
     }
     if (settings.kind() != ProxySettings.Kind.SELECTOR) {
-      return new Route(null, List.of(new Candidate(
+      return new Route(null, null, List.of(new Candidate(
           hop(settings.kind() == ProxySettings.Kind.SOCKS5, settings.address(), settings), null)));
     }
     String uriHost = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
@@ -98,7 +100,7 @@ public final class ProxyRouting {
     if (candidates.isEmpty()) {
       candidates.add(new Candidate(null, null));
     }
-    return new Route(uri, candidates);
+    return new Route(settings.selector(), uri, candidates);
   }
 
   private static ProxyHop hop(boolean socks, InetSocketAddress address, ProxySettings settings) {
