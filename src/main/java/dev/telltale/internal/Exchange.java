@@ -17,8 +17,6 @@ import dev.telltale.internal.proxy.ProxyHop;
 import dev.telltale.internal.proxy.RefusedConnect;
 import dev.telltale.internal.http1.BodyDecoder;
 import dev.telltale.internal.http1.ChunkedBodyEncoder;
-import dev.telltale.internal.http1.Http1Framing;
-import dev.telltale.internal.http1.Http1ResponseParser;
 import dev.telltale.internal.http1.ProtocolViolation;
 import dev.telltale.internal.http1.ResponseHead;
 import dev.telltale.internal.loop.TimerSlot;
@@ -68,16 +66,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private final ConnectionAcquirer acquirer;
   private boolean reusedConnection;
   private boolean retried;
-  private boolean responseBytesSeen;
   private int redirectsFollowed;
-  private Http1ResponseParser parser;
-  private ResponseHead head;
-  private ResponseHeaders headers;
-  private BodyDecoder decoder;
-  /** Decodes a content-coded body (Option.DECOMPRESSION); null when it is delivered as received. */
-  private DecodingPump decoding;
+  private final ResponseReader response;
   private final ExchangeFeatures features;
-  private boolean closeEventsDue;
   private final TimerSlot responseDeadline = new TimerSlot();
   private final RequestTelemetry telemetry = new RequestTelemetry();
   private final TimingRecorder timing = telemetry.timing;
@@ -96,6 +87,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     this.io = new ExchangeIo(this);
     this.acquirer = new ConnectionAcquirer(loop, core, this, timing);
     this.features = new ExchangeFeatures(core);
+    this.response = new ResponseReader(this, core, io, timing);
   }
 
   /** {@code Request.setCredentials}, on the loop: applies from the next attempt on. */
@@ -155,12 +147,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     requestSaysClose = request.fieldHasToken("Connection", "close")
         || Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE));
     storedFailure = null;
-    head = null;
-    headers = null;
     publishedHeaders = null;
-    decoder = null;
-    releaseDecoding();
-    closeEventsDue = false;
+    response.reset();
     redirectsFollowed = 0;
     retried = false;
     sendOp = op;
@@ -203,8 +191,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
-    if (receiveOp != null || headers != null || phase == Phase.IDLE || phase == Phase.FAILED
-        || phase == Phase.COMPLETE && head != null) {
+    if (receiveOp != null || response.headersDelivered() || phase == Phase.IDLE || phase == Phase.FAILED
+        || phase == Phase.COMPLETE && response.head() != null) {
       stateError(op, "receiveResponse needs a sent request whose response was not received yet");
       return;
     }
@@ -235,7 +223,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
-    if (dataOp != null || !(phase == Phase.BODY || phase == Phase.COMPLETE) || headers == null) {
+    if (dataOp != null || !(phase == Phase.BODY || phase == Phase.COMPLETE) || !response.headersDelivered()) {
       stateError(op, dst == null
           ? "queryDataAvailable needs the response headers first"
           : "readData needs the response headers first");
@@ -256,7 +244,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       ended(ErrorCode.OPERATION_CANCELLED.name()); // closed before the request ended
     }
     phase = Phase.CLOSED;
-    releaseDecoding();
+    response.releaseDecoding();
     cancelTimers();
     acquirer.cancel();
     HttpException cancelled = new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
@@ -270,8 +258,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (conn != null) {
       Connection c = conn;
       conn = null;
-      if (bodyUnread && decoder != null && !decoder.closeDelimited() && head.keepAlive() && !requestSaysClose) {
-        new ConnectionDrainer(c, decoder, session.pool(), core.value(Option.MAX_RESPONSE_DRAIN_SIZE),
+      BodyDecoder rest = bodyUnread ? response.drainable(requestSaysClose) : null;
+      if (rest != null) {
+        new ConnectionDrainer(c, rest, session.pool(), core.value(Option.MAX_RESPONSE_DRAIN_SIZE),
             core.value(Option.RECEIVE_TIMEOUT)).start(loop);
       } else {
         discard(c);
@@ -332,7 +321,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     connection.localAddress(); // read while the socket is open: it stays known after close
     servedBy = connection; // volatile: publishes the connection for connectionInfo()
     securityInfo = connection.transport() instanceof TlsTransport tls ? tls.info() : null;
-    responseBytesSeen = false;
+    response.newConnection();
     connection.countExchange();
     writeRequest();
   }
@@ -349,7 +338,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (refusal != null) {
       // the proxy refused the tunnel with a 407: only the CONNECT went out, and its answer is this
       // request's response (as in WinHTTP); the body is withheld and the connection not reused
-      head = refusal.head();
+      response.earlyAnswer(refusal.head());
       body.withhold();
       bytesSent = refusal.requestBytes();
       requestWritten();
@@ -376,10 +365,15 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private void awaitContinue() {
     phase = Phase.CONTINUE_WAIT;
     continueDeadline.arm(loop, CONTINUE_WAIT_NANOS, this::sendBodyAfterContinue);
-    readHead();
+    response.readHead();
   }
 
-  private void sendBodyAfterContinue() {
+  /** Whether the head is awaited before the body, which an interim 100 Continue releases. */
+  boolean awaitingContinue() {
+    return phase == Phase.CONTINUE_WAIT;
+  }
+
+  void sendBodyAfterContinue() {
     if (phase != Phase.CONTINUE_WAIT) {
       return;
     }
@@ -422,84 +416,28 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       responseDeadline.arm(loop, limit.toNanos(), () -> failAll(new HttpException(
           ErrorCode.TIMEOUT, "no response headers within " + limit)));
     }
-    if (head != null) {
+    if (response.head() != null) {
       // a final response already arrived while waiting for 100-continue
       if (events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
-        events.emit(new StatusEvent.ResponseReceived(head.headerBytes()));
+        events.emit(new StatusEvent.ResponseReceived(response.head().headerBytes()));
       }
-      onFinalHead(head);
+      onFinalHead(response.head());
     } else {
-      readHead();
+      response.readHead();
     }
   }
 
-  private void readHead() {
+  /** A final answer before the body: the body is not sent and the connection cannot be reused. */
+  void answeredBeforeContinue() {
+    continueDeadline.cancel();
+    conn.interest(0);
+    body.withhold();
+    requestWritten();
+  }
+
+  void onFinalHead(ResponseHead parsed) {
     try {
-      while (true) {
-        if (conn.hasBuffered()) {
-          ResponseHead parsed = parser().parseHead(conn.in());
-          if (parsed != null) {
-            if (onHead(parsed)) {
-              continue;
-            }
-            return;
-          }
-        }
-        int n = conn.fill();
-        if (n < 0) {
-          onEndOfStreamBeforeHead();
-          return;
-        }
-        if (n == 0) {
-          io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response headers");
-          return;
-        }
-        responseBytesSeen = true;
-      }
-    } catch (ProtocolViolation e) {
-      failAll(Errors.fromViolation(e));
-    } catch (IOException e) {
-      onConnectionFailure(e);
-    }
-  }
-
-  /** Returns true if more heads are expected (an interim response). */
-  private boolean onHead(ResponseHead parsed) {
-    boolean finalBeforeContinue = phase == Phase.CONTINUE_WAIT && !parsed.isInterim();
-    if (!finalBeforeContinue && events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
-      // a final answer to an Expect: 100-continue is reported by receiveResponse, in its cycle
-      events.emit(new StatusEvent.ResponseReceived(parsed.headerBytes()));
-    }
-    if (parsed.isInterim() && parsed.statusCode() != 101) {
-      timing.headReceived(Clock.nanoTime(), parsed.headerBytes(), false);
-      if (events.wants(CallbackStatus.INTERMEDIATE_RESPONSE)) {
-        events.emit(new StatusEvent.IntermediateResponse(parsed.statusCode()));
-      }
-      parser().reset();
-      if (phase == Phase.CONTINUE_WAIT && parsed.statusCode() == 100) {
-        sendBodyAfterContinue();
-        return false;
-      }
-      return true;
-    }
-    if (phase == Phase.CONTINUE_WAIT) {
-      // A final answer before the body: the body is not sent and the connection cannot be reused.
-      continueDeadline.cancel();
-      conn.interest(0);
-      head = parsed;
-      body.withhold();
-      requestWritten();
-      return false;
-    }
-    onFinalHead(parsed);
-    return false;
-  }
-
-  private void onFinalHead(ResponseHead parsed) {
-    head = parsed;
-    timing.headReceived(Clock.nanoTime(), parsed.headerBytes(), true);
-    try {
-      decoder = Http1Framing.decoderFor(message.method, parsed);
+      response.frame(message.method, parsed);
     } catch (ProtocolViolation e) {
       failAll(Errors.fromViolation(e));
       return;
@@ -541,9 +479,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   /** Drops the response just received and sends {@code message} again (redirect, auth retry). */
   private void sendAgain() {
     discardRedirectBody();
-    head = null;
-    decoder = null;
-    parser().reset();
+    response.nextAttempt();
     retried = false;
     acquireConnection();
   }
@@ -552,15 +488,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private void discardRedirectBody() {
     Connection c = conn;
     conn = null;
-    try {
-      BodyPump.skipBuffered(decoder, c.in());
-    } catch (ProtocolViolation e) {
-      discard(c);
-      return;
-    }
-    // withheld: the server answered before 100 Continue and may still wait for the body
-    if (decoder.isComplete() && head.keepAlive() && !requestSaysClose && !c.hasBuffered()
-        && !body.withheld()) {
+    if (response.skipUnwanted(c, requestSaysClose, body.withheld())) {
       session.pool().release(c);
     } else {
       discard(c);
@@ -568,35 +496,29 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   }
 
   private void deliverHeaders() {
-    if (head.statusCode() == 101 && upgradeOffer != null) {
-      String problem = upgradeOffer.verify(head);
+    if (response.head().statusCode() == 101 && upgradeOffer != null) {
+      String problem = upgradeOffer.verify(response.head());
       if (problem != null) {
         failAll(new HttpException(ErrorCode.INVALID_SERVER_RESPONSE, problem)); // rule 24
         return;
       }
     }
     responseDeadline.cancel();
-    headers = Errors.toPublic(head);
-    publishedHeaders = headers;
+    ResponseHeaders result = response.deliver(features);
+    publishedHeaders = result;
     phase = Phase.BODY;
-    decoding = features.decoding(head, decoder);
-    if (bodyComplete()) {
+    if (response.bodyComplete()) {
       finishBody();
     }
     Op done = receiveOp;
     receiveOp = null;
-    ResponseHeaders result = headers;
     complete(done, events.wants(CallbackStatus.HEADERS_AVAILABLE)
         ? StatusEvent.HeadersAvailable.INSTANCE : null, result);
   }
 
-  private void onEndOfStreamBeforeHead() {
-    onConnectionFailure(new IOException("the server closed the connection before a response"));
-  }
-
   /** Reset, EOF or write failure: retry once on a fresh connection if that is safe, else fail. */
   void onConnectionFailure(IOException e) {
-    boolean safeToRetry = reusedConnection && !responseBytesSeen && !retried && message.idempotent()
+    boolean safeToRetry = reusedConnection && !response.bytesSeen() && !retried && message.idempotent()
         && !body.streamed() && (phase == Phase.SENDING || phase == Phase.HEAD_WAIT);
     Connection dead = conn;
     conn = null;
@@ -605,7 +527,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
     if (safeToRetry) {
       retried = true;
-      parser().reset();
+      response.resetParser();
       phase = Phase.CONNECTING;
       acquirer.replace(message.origin);
       return;
@@ -619,8 +541,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   private void serveData() {
     try {
-      int n = bodyComplete() ? 0 : decoding != null ? decoding.pump(decoder, conn, dataOp.buffer)
-          : BodyPump.pump(decoder, conn, dataOp.buffer);
+      int n = response.pump(conn, dataOp.buffer);
       if (n == BodyPump.NEED_INPUT) {
         io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response body");
         return;
@@ -628,7 +549,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       if (n > 0 && dataOp.buffer != null) {
         timing.bodyBytes(n);
       }
-      if (bodyComplete() && phase == Phase.BODY) {
+      if (response.bodyComplete() && phase == Phase.BODY) {
         finishBody();
       }
       completeData(n);
@@ -640,23 +561,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
   }
 
-  /** The application has had the whole body (decoded, when a content coding is undone). */
-  private boolean bodyComplete() {
-    return decoding == null ? decoder.isComplete() : decoding.isComplete();
-  }
-
-  private void releaseDecoding() {
-    if (decoding != null) {
-      decoding.release();
-      decoding = null;
-    }
-  }
-
   private void completeData(int n) {
     Op done = dataOp;
     dataOp = null;
     if (n == 0 || phase == Phase.COMPLETE) {
-      emitCloseEventsIfDue();
+      response.emitCloseEventsIfDue();
     }
     if (done.buffer == null) {
       complete(done, events.wants(CallbackStatus.DATA_AVAILABLE) ? new StatusEvent.DataAvailable(n) : null, n);
@@ -675,7 +584,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (c == null) {
       return;
     }
-    if (head.statusCode() == 101) {
+    if (response.head().statusCode() == 101) {
       // an upgraded connection never returns to the pool (rule 18): it waits for completeUpgrade,
       // with whatever the server sent after the 101 head still in its read buffer
       if (upgradeOffer != null) {
@@ -685,26 +594,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       }
       return;
     }
-    boolean serverCloses = head.connectionClose() || decoder.closeDelimited();
-    if (!serverCloses && !requestSaysClose && !body.withheld() && !c.hasBuffered()) {
+    if (response.reusableAfterBody(c, requestSaysClose, body.withheld())) {
       session.pool().release(c);
       return;
     }
-    closeEventsDue = head.connectionClose() || requestSaysClose;
     discard(c);
-  }
-
-  private void emitCloseEventsIfDue() {
-    if (!closeEventsDue) {
-      return;
-    }
-    closeEventsDue = false;
-    if (events.wants(CallbackStatus.CLOSING_CONNECTION)) {
-      events.emit(StatusEvent.ClosingConnection.INSTANCE);
-    }
-    if (events.wants(CallbackStatus.CONNECTION_CLOSED)) {
-      events.emit(StatusEvent.ConnectionClosed.INSTANCE);
-    }
   }
 
   // ---------------------------------------------------------------- I/O readiness
@@ -717,7 +611,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   /** The socket became readable while this exchange waited for it. */
   void onReadable() {
     switch (phase) {
-      case HEAD_WAIT, CONTINUE_WAIT -> readHead();
+      case HEAD_WAIT, CONTINUE_WAIT -> response.readHead();
       case BODY -> {
         if (dataOp != null) {
           serveData();
@@ -729,6 +623,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   Duration timeout(Option<Duration> option) {
     return core.value(option);
+  }
+
+  /** The connection in use, or null. */
+  Connection connection() {
+    return conn;
   }
 
   /** A read or write waited longer than its timeout. */
@@ -760,13 +659,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   }
 
   /** Fails every pending operation with {@code error}; with none pending, the next one gets it. */
-  private void failAll(HttpException error) {
+  void failAll(HttpException error) {
     if (phase == Phase.CLOSED) {
       return;
     }
     cancelTimers();
     acquirer.cancel();
-    releaseDecoding();
+    response.releaseDecoding();
     if (conn != null) {
       Connection c = conn;
       conn = null;
@@ -824,14 +723,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
   }
 
-  private Http1ResponseParser parser() {
-    if (parser == null) {
-      parser = new Http1ResponseParser(core.value(Option.MAX_RESPONSE_HEADER_SIZE),
-          Http1ResponseParser.DEFAULT_MAX_HEADER_COUNT);
-    }
-    return parser;
-  }
-
   private void cancelTimers() {
     responseDeadline.cancel();
     continueDeadline.cancel();
@@ -840,7 +731,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   /** The request has ended (body complete, or failed): its timings are final. */
   private void ended(String error) {
-    telemetry.end(message, head == null ? 0 : head.statusCode(), error);
+    telemetry.end(message, response.statusCode(), error);
   }
 
   /** The timings so far, or the final ones; from any thread. */
