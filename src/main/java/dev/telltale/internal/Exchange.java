@@ -14,7 +14,6 @@ import dev.telltale.SecurityFlag;
 import dev.telltale.StatusEvent;
 import dev.telltale.Timeouts;
 import dev.telltale.internal.proxy.ProxyHop;
-import dev.telltale.internal.proxy.RefusedConnect;
 import dev.telltale.internal.http1.BodyDecoder;
 import dev.telltale.internal.http1.ChunkedBodyEncoder;
 import dev.telltale.internal.http1.ProtocolViolation;
@@ -38,9 +37,8 @@ import java.util.List;
  * first and its future second (both through the request's {@link CallbackDispatcher}).
  */
 public final class Exchange implements Connection.User, ConnectionAcquirer.Client {
-  private static final long CONTINUE_WAIT_NANOS = 1_000_000_000L;
-
-  private enum Phase {
+  /** Where the request is; {@link RequestWriter} moves it through the sending phases. */
+  enum Phase {
     IDLE, CONNECTING, SENDING, CONTINUE_WAIT, BODY_OPEN, REQUEST_DONE, HEAD_WAIT, BODY, COMPLETE, FAILED, CLOSED
   }
 
@@ -51,10 +49,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private final ExchangeIo io;
 
   private Phase phase = Phase.IDLE;
-  private RequestMessage message;
-  private RequestBody body = RequestBody.none();
-  private boolean requestSaysClose;
-  private long bytesSent;
 
   private Op sendOp;
   private Op writeOp;
@@ -66,13 +60,12 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private final ConnectionAcquirer acquirer;
   private boolean reusedConnection;
   private boolean retried;
-  private int redirectsFollowed;
   private final ResponseReader response;
+  private final RequestWriter request;
   private final ExchangeFeatures features;
   private final TimerSlot responseDeadline = new TimerSlot();
   private final RequestTelemetry telemetry = new RequestTelemetry();
   private final TimingRecorder timing = telemetry.timing;
-  private final TimerSlot continueDeadline = new TimerSlot();
   /** The websocket upgrade this send asked for, or null. */
   private WsUpgradeOffer upgradeOffer;
   /** A verified 101's connection, until completeUpgrade takes it or the request lets it go. */
@@ -88,6 +81,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     this.acquirer = new ConnectionAcquirer(loop, core, this, timing);
     this.features = new ExchangeFeatures(core);
     this.response = new ResponseReader(this, core, io, timing);
+    this.request = new RequestWriter(this, core, loop, io, timing, features, response);
   }
 
   /** {@code Request.setCredentials}, on the loop: applies from the next attempt on. */
@@ -120,12 +114,12 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   // ---------------------------------------------------------------- operations (on the loop)
 
   /** sendRequest: {@code totalLength} -1 means chunked upload. */
-  public void send(Op op, RequestMessage request, ByteBuffer optional, long total) {
-    send(op, request, optional, total, null);
+  public void send(Op op, RequestMessage message, ByteBuffer optional, long total) {
+    send(op, message, optional, total, null);
   }
 
   /** sendRequest, as a websocket upgrade when {@code upgrade} is not null. */
-  public void send(Op op, RequestMessage request, ByteBuffer optional, long total,
+  public void send(Op op, RequestMessage message, ByteBuffer optional, long total,
       WsUpgradeOffer upgrade) {
     if (phase == Phase.CLOSED) {
       cancelledByClose(op); // the handle closed between the call's check and this task
@@ -141,15 +135,10 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
     releaseUpgrade(); // a new send on the same handle gives up a websocket not taken
     upgradeOffer = upgrade;
-    message = request;
-    features.beginSend(request);
-    this.body = new RequestBody(optional, total, request.fieldHasToken("Expect", "100-continue"));
-    requestSaysClose = request.fieldHasToken("Connection", "close")
-        || Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE));
+    request.begin(message, optional, total);
     storedFailure = null;
     publishedHeaders = null;
     response.reset();
-    redirectsFollowed = 0;
     retried = false;
     sendOp = op;
     telemetry.begin();
@@ -167,13 +156,14 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       return;
     }
     int n = src.remaining();
-    String refusal = body.refuseWrite(n);
+    String refusal = request.body().refuseWrite(n);
     if (refusal != null) {
       fail(op, new HttpException(ErrorCode.INVALID_PARAMETER, refusal));
       return;
     }
     writeOp = op;
-    io.write(conn, body.frame(src), () -> {
+    io.write(conn, request.body().frame(src), () -> {
+      RequestBody body = request.body();
       body.wrote(n);
       timing.bodyWritten(n);
       if (!body.moreExpected()) {
@@ -197,7 +187,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       return;
     }
     if (phase == Phase.BODY_OPEN) {
-      if (!body.chunked() || writeOp != null) {
+      if (!request.body().chunked() || writeOp != null) {
         stateError(op, "receiveResponse before the declared request body was written");
         return;
       }
@@ -258,7 +248,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (conn != null) {
       Connection c = conn;
       conn = null;
-      BodyDecoder rest = bodyUnread ? response.drainable(requestSaysClose) : null;
+      BodyDecoder rest = bodyUnread ? response.drainable(request.saysClose()) : null;
       if (rest != null) {
         new ConnectionDrainer(c, rest, session.pool(), core.value(Option.MAX_RESPONSE_DRAIN_SIZE),
             core.value(Option.RECEIVE_TIMEOUT)).start(loop);
@@ -274,7 +264,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private void acquireConnection() {
     phase = Phase.CONNECTING;
     timing.acquiring(Clock.nanoTime());
-    acquirer.acquire(message.origin);
+    acquirer.acquire(request.message().origin);
   }
 
   @Override
@@ -309,7 +299,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     } catch (IOException e) {
       discard(connection);
       if (reused) {
-        acquirer.replace(message.origin); // a pooled connection that cannot be registered is dead
+        acquirer.replace(request.message().origin); // a pooled connection that cannot be registered is dead
         return;
       }
       failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "cannot use " + connection + ": " + e, e));
@@ -323,73 +313,31 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     securityInfo = connection.transport() instanceof TlsTransport tls ? tls.info() : null;
     response.newConnection();
     connection.countExchange();
-    writeRequest();
+    request.writeRequest(reused);
   }
 
   // ---------------------------------------------------------------- sending
-
-  private void writeRequest() {
-    phase = Phase.SENDING;
-    timing.sending(Clock.nanoTime(), reusedConnection);
-    if (events.wants(CallbackStatus.SENDING_REQUEST)) {
-      events.emit(StatusEvent.SendingRequest.INSTANCE);
-    }
-    RefusedConnect refusal = conn.takeRefusedConnect();
-    if (refusal != null) {
-      // the proxy refused the tunnel with a 407: only the CONNECT went out, and its answer is this
-      // request's response (as in WinHTTP); the body is withheld and the connection not reused
-      response.earlyAnswer(refusal.head());
-      body.withhold();
-      bytesSent = refusal.requestBytes();
-      requestWritten();
-      return;
-    }
-    ByteBuffer headBytes = features.forWire(message, conn.origin()).encodeHead(core.session().userAgent(),
-        body.declaredLength(), Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)), conn.origin());
-    bytesSent = headBytes.remaining();
-    if (body.waitsForContinue()) {
-      io.write(conn, new ByteBuffer[] {headBytes}, this::awaitContinue);
-      return;
-    }
-    bytesSent += body.optionalBytes();
-    io.write(conn, concat(headBytes, body.optionalPart()), this::requestWritten);
-  }
-
-  private static ByteBuffer[] concat(ByteBuffer first, ByteBuffer[] rest) {
-    ByteBuffer[] all = new ByteBuffer[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
-  }
-
-  private void awaitContinue() {
-    phase = Phase.CONTINUE_WAIT;
-    continueDeadline.arm(loop, CONTINUE_WAIT_NANOS, this::sendBodyAfterContinue);
-    response.readHead();
-  }
 
   /** Whether the head is awaited before the body, which an interim 100 Continue releases. */
   boolean awaitingContinue() {
     return phase == Phase.CONTINUE_WAIT;
   }
 
-  void sendBodyAfterContinue() {
-    if (phase != Phase.CONTINUE_WAIT) {
-      return;
-    }
-    continueDeadline.cancel();
-    conn.interest(0);
-    bytesSent += body.optionalBytes();
-    phase = Phase.SENDING;
-    io.write(conn, body.optionalPart(), this::requestWritten);
+  void enter(Phase next) {
+    phase = next;
   }
 
-  private void requestWritten() {
-    timing.sent(Clock.nanoTime(), bytesSent);
+  RequestWriter request() {
+    return request;
+  }
+
+  /** The request is on the wire (its body too, unless writeData sends it). */
+  void requestWritten() {
+    timing.sent(Clock.nanoTime(), request.bytesSent());
     if (events.wants(CallbackStatus.REQUEST_SENT)) {
-      events.emit(new StatusEvent.RequestSent(bytesSent));
+      events.emit(new StatusEvent.RequestSent(request.bytesSent()));
     }
-    phase = body.moreExpected() ? Phase.BODY_OPEN : Phase.REQUEST_DONE;
+    phase = request.body().moreExpected() ? Phase.BODY_OPEN : Phase.REQUEST_DONE;
     if (sendOp != null) {
       Op done = sendOp;
       sendOp = null;
@@ -427,15 +375,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
   }
 
-  /** A final answer before the body: the body is not sent and the connection cannot be reused. */
-  void answeredBeforeContinue() {
-    continueDeadline.cancel();
-    conn.interest(0);
-    body.withhold();
-    requestWritten();
-  }
-
   void onFinalHead(ResponseHead parsed) {
+    RequestMessage message = request.message();
+    RequestBody body = request.body();
     try {
       response.frame(message.method, parsed);
     } catch (ProtocolViolation e) {
@@ -447,7 +389,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       return;
     }
     Redirects.Decision decision = Redirects.decide(message, parsed.statusCode(),
-        parsed.firstValue("Location"), core.value(Option.REDIRECT_POLICY), redirectsFollowed,
+        parsed.firstValue("Location"), core.value(Option.REDIRECT_POLICY), request.redirectsFollowed(),
         core.value(Option.MAX_HTTP_AUTOMATIC_REDIRECTS), body.declaredLength() != 0,
         !body.streamed());
     if (decision instanceof Redirects.Follow follow) {
@@ -463,20 +405,16 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     if (events.wants(CallbackStatus.REDIRECT)) {
       events.emit(new StatusEvent.Redirect(follow.location()));
     }
-    redirectsFollowed++;
     timing.redirected();
     // the new origin keeps this request's TLS settings, also when the redirect goes http -> https
     Origin next = follow.origin()
         .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
         .withProtocols(session.secureProtocols());
-    message = message.redirected(follow.method(), next, follow.target(), follow.dropBody());
-    if (follow.dropBody()) {
-      body = RequestBody.none();
-    }
+    request.redirect(follow, next);
     sendAgain();
   }
 
-  /** Drops the response just received and sends {@code message} again (redirect, auth retry). */
+  /** Drops the response just received and sends the request again (redirect, auth retry). */
   private void sendAgain() {
     discardRedirectBody();
     response.nextAttempt();
@@ -488,7 +426,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private void discardRedirectBody() {
     Connection c = conn;
     conn = null;
-    if (response.skipUnwanted(c, requestSaysClose, body.withheld())) {
+    if (response.skipUnwanted(c, request.saysClose(), request.body().withheld())) {
       session.pool().release(c);
     } else {
       discard(c);
@@ -518,8 +456,9 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   /** Reset, EOF or write failure: retry once on a fresh connection if that is safe, else fail. */
   void onConnectionFailure(IOException e) {
-    boolean safeToRetry = reusedConnection && !response.bytesSeen() && !retried && message.idempotent()
-        && !body.streamed() && (phase == Phase.SENDING || phase == Phase.HEAD_WAIT);
+    boolean safeToRetry = reusedConnection && !response.bytesSeen() && !retried
+        && request.message().idempotent()
+        && !request.body().streamed() && (phase == Phase.SENDING || phase == Phase.HEAD_WAIT);
     Connection dead = conn;
     conn = null;
     if (dead != null) {
@@ -529,10 +468,10 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       retried = true;
       response.resetParser();
       phase = Phase.CONNECTING;
-      acquirer.replace(message.origin);
+      acquirer.replace(request.message().origin);
       return;
     }
-    failAll(Errors.fromIo(e, dead, message.origin, session.tls()));
+    failAll(Errors.fromIo(e, dead, request.message().origin, session.tls()));
   }
 
 
@@ -557,7 +496,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       failAll(Errors.fromViolation(e));
     } catch (IOException e) {
       Connection c = conn;
-      failAll(Errors.fromIo(e, c, message.origin, session.tls()));
+      failAll(Errors.fromIo(e, c, request.message().origin, session.tls()));
     }
   }
 
@@ -594,7 +533,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       }
       return;
     }
-    if (response.reusableAfterBody(c, requestSaysClose, body.withheld())) {
+    if (response.reusableAfterBody(c, request.saysClose(), request.body().withheld())) {
       session.pool().release(c);
       return;
     }
@@ -725,13 +664,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   private void cancelTimers() {
     responseDeadline.cancel();
-    continueDeadline.cancel();
+    request.cancelContinueWait();
     io.cancelDeadline();
   }
 
   /** The request has ended (body complete, or failed): its timings are final. */
   private void ended(String error) {
-    telemetry.end(message, response.statusCode(), error);
+    telemetry.end(request.message(), response.statusCode(), error);
   }
 
   /** The timings so far, or the final ones; from any thread. */

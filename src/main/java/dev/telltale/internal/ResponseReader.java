@@ -147,14 +147,14 @@ final class ResponseReader {
       }
       parser().reset();
       if (exchange.awaitingContinue() && parsed.statusCode() == 100) {
-        exchange.sendBodyAfterContinue();
+        exchange.request().sendBodyAfterContinue();
         return false;
       }
       return true;
     }
     if (exchange.awaitingContinue()) {
       head = parsed;
-      exchange.answeredBeforeContinue();
+      exchange.request().answeredBeforeContinue();
       return false;
     }
     exchange.onFinalHead(parsed);
