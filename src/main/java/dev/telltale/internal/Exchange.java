@@ -10,15 +10,10 @@ import dev.telltale.RequestTimings;
 import dev.telltale.internal.util.Clock;
 import dev.telltale.Option;
 import dev.telltale.ResponseHeaders;
-import dev.telltale.SecurityFlag;
 import dev.telltale.StatusEvent;
-import dev.telltale.Timeouts;
 import dev.telltale.internal.proxy.ProxyHop;
 import dev.telltale.internal.http1.BodyDecoder;
 import dev.telltale.internal.http1.ChunkedBodyEncoder;
-import dev.telltale.internal.http1.ProtocolViolation;
-import dev.telltale.internal.http1.ResponseHead;
-import dev.telltale.internal.loop.TimerSlot;
 import dev.telltale.internal.tls.TlsTransport;
 import dev.telltale.internal.loop.EventLoop;
 import java.io.IOException;
@@ -33,11 +28,17 @@ import java.util.List;
  * the connection back the moment the body is complete. Every method runs on {@link #loop}; the
  * public {@code Request} submits to it, so nothing here needs a lock.
  *
+ * <p>This class is the state machine: the phase, the operations' checks, the connection and its
+ * failures, close. The two sides of the exchange are roles of their own, on the same loop:
+ * {@link RequestWriter} (the request on the wire, and what a final head means for it: redirect,
+ * auth retry) and {@link ResponseReader} (heads, the body, receiveResponse and the body
+ * operations); they move the phase and the connection through the package-private hooks here.
+ *
  * <p>Operations are {@link Op}s: each completes exactly once, with its completion notification
  * first and its future second (both through the request's {@link CallbackDispatcher}).
  */
 public final class Exchange implements Connection.User, ConnectionAcquirer.Client {
-  /** Where the request is; {@link RequestWriter} moves it through the sending phases. */
+  /** Where the request is; the two sides move it through theirs with {@link #enter}. */
   enum Phase {
     IDLE, CONNECTING, SENDING, CONTINUE_WAIT, BODY_OPEN, REQUEST_DONE, HEAD_WAIT, BODY, COMPLETE, FAILED, CLOSED
   }
@@ -52,8 +53,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   private Op sendOp;
   private Op writeOp;
-  private Op receiveOp;
-  private Op dataOp;
   private HttpException storedFailure;
 
   private Connection conn;
@@ -63,14 +62,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private final ResponseReader response;
   private final RequestWriter request;
   private final ExchangeFeatures features;
-  private final TimerSlot responseDeadline = new TimerSlot();
   private final RequestTelemetry telemetry = new RequestTelemetry();
   private final TimingRecorder timing = telemetry.timing;
-  /** The websocket upgrade this send asked for, or null. */
-  private WsUpgradeOffer upgradeOffer;
-  /** A verified 101's connection, until completeUpgrade takes it or the request lets it go. */
-  private final java.util.concurrent.atomic.AtomicReference<WebSocketHandover> upgraded =
-      new java.util.concurrent.atomic.AtomicReference<>();
 
   public Exchange(HandleCore core, EventLoop loop) {
     this.core = core;
@@ -80,7 +73,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     this.io = new ExchangeIo(this);
     this.acquirer = new ConnectionAcquirer(loop, core, this, timing);
     this.features = new ExchangeFeatures(core);
-    this.response = new ResponseReader(this, core, io, timing);
+    this.response = new ResponseReader(this, core, io, timing, features);
     this.request = new RequestWriter(this, core, loop, io, timing, features, response);
   }
 
@@ -126,19 +119,18 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       return;
     }
     if (!(phase == Phase.IDLE || phase == Phase.COMPLETE || phase == Phase.FAILED || phase == Phase.BODY)
-        || sendOp != null || receiveOp != null || dataOp != null || writeOp != null) {
+        || sendOp != null || response.busy() || writeOp != null) {
       stateError(op, "sendRequest while a request is in progress on this handle");
       return;
     }
     if (phase == Phase.BODY) {
       abandonConnection(); // a new send on the same handle discards the unread response
     }
-    releaseUpgrade(); // a new send on the same handle gives up a websocket not taken
-    upgradeOffer = upgrade;
+    response.releaseUpgrade(); // a new send on the same handle gives up a websocket not taken
     request.begin(message, optional, total);
     storedFailure = null;
     publishedHeaders = null;
-    response.reset();
+    response.reset(upgrade);
     retried = false;
     sendOp = op;
     telemetry.begin();
@@ -181,7 +173,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
-    if (receiveOp != null || response.headersDelivered() || phase == Phase.IDLE || phase == Phase.FAILED
+    if (response.receivePending() || response.headersDelivered() || phase == Phase.IDLE || phase == Phase.FAILED
         || phase == Phase.COMPLETE && response.head() != null) {
       stateError(op, "receiveResponse needs a sent request whose response was not received yet");
       return;
@@ -191,19 +183,19 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
         stateError(op, "receiveResponse before the declared request body was written");
         return;
       }
-      receiveOp = op;
+      response.expect(op);
       phase = Phase.SENDING;
       io.write(conn, new ByteBuffer[] {ChunkedBodyEncoder.lastChunk()}, () -> {
         phase = Phase.REQUEST_DONE;
-        startReceive();
+        response.startReceive();
       });
       return;
     }
-    receiveOp = op;
+    response.expect(op);
     if (storedFailure != null) {
       failAll(storedFailure);
     } else if (phase == Phase.REQUEST_DONE) {
-      startReceive();
+      response.startReceive();
     } // else: sending is still in progress; requestWritten() starts the receive
   }
 
@@ -213,15 +205,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
-    if (dataOp != null || !(phase == Phase.BODY || phase == Phase.COMPLETE) || !response.headersDelivered()) {
+    if (response.dataPending() || !(phase == Phase.BODY || phase == Phase.COMPLETE) || !response.headersDelivered()) {
       stateError(op, dst == null
           ? "queryDataAvailable needs the response headers first"
           : "readData needs the response headers first");
       return;
     }
-    dataOp = op;
-    op.buffer = dst;
-    serveData();
+    response.serve(op, dst);
   }
 
   /** Handle close: cancel what is pending, let go of the connection, then HANDLE_CLOSING. */
@@ -238,13 +228,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     cancelTimers();
     acquirer.cancel();
     HttpException cancelled = new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
-    for (Op op : new Op[] {sendOp, writeOp, receiveOp, dataOp}) {
+    for (Op op : new Op[] {sendOp, writeOp, response.takeReceiveOp(), response.takeDataOp()}) {
       if (op != null) {
         fail(op, cancelled);
       }
     }
-    sendOp = writeOp = receiveOp = dataOp = null;
-    releaseUpgrade();
+    sendOp = writeOp = null;
+    response.releaseUpgrade();
     if (conn != null) {
       Connection c = conn;
       conn = null;
@@ -316,7 +306,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     request.writeRequest(reused);
   }
 
-  // ---------------------------------------------------------------- sending
+  // ---------------------------------------------------------------- hooks for the two sides
 
   /** Whether the head is awaited before the body, which an interim 100 Continue releases. */
   boolean awaitingContinue() {
@@ -327,8 +317,24 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     phase = next;
   }
 
+  Phase phase() {
+    return phase;
+  }
+
   RequestWriter request() {
     return request;
+  }
+
+  /** The connection in use, or null. */
+  Connection connection() {
+    return conn;
+  }
+
+  /** The connection in use, or null, which the exchange no longer holds. */
+  Connection takeConnection() {
+    Connection c = conn;
+    conn = null;
+    return c;
   }
 
   /** The request is on the wire (its body too, unless writeData sends it). */
@@ -344,78 +350,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       complete(done, events.wants(CallbackStatus.SENDREQUEST_COMPLETE)
           ? StatusEvent.SendRequestComplete.INSTANCE : null, null);
     }
-    if (receiveOp != null && phase == Phase.REQUEST_DONE) {
-      startReceive();
+    if (response.receivePending() && phase == Phase.REQUEST_DONE) {
+      response.startReceive();
     }
-  }
-
-  // ---------------------------------------------------------------- receiving the head
-
-  private void startReceive() {
-    if (phase == Phase.CLOSED) {
-      return;
-    }
-    phase = Phase.HEAD_WAIT;
-    if (events.wants(CallbackStatus.RECEIVING_RESPONSE)) {
-      events.emit(StatusEvent.ReceivingResponse.INSTANCE);
-    }
-    Duration limit = core.value(Option.RECEIVE_RESPONSE_TIMEOUT);
-    if (!responseDeadline.isArmed() && !Timeouts.isInfinite(limit)) {
-      responseDeadline.arm(loop, limit.toNanos(), () -> failAll(new HttpException(
-          ErrorCode.TIMEOUT, "no response headers within " + limit)));
-    }
-    if (response.head() != null) {
-      // a final response already arrived while waiting for 100-continue
-      if (events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
-        events.emit(new StatusEvent.ResponseReceived(response.head().headerBytes()));
-      }
-      onFinalHead(response.head());
-    } else {
-      response.readHead();
-    }
-  }
-
-  void onFinalHead(ResponseHead parsed) {
-    RequestMessage message = request.message();
-    RequestBody body = request.body();
-    try {
-      response.frame(message.method, parsed);
-    } catch (ProtocolViolation e) {
-      failAll(Errors.fromViolation(e));
-      return;
-    }
-    if (features.onFinalHead(message, conn.origin(), parsed, !body.streamed())) {
-      sendAgain(); // a challenge the request's credentials answer: once, on a clean connection
-      return;
-    }
-    Redirects.Decision decision = Redirects.decide(message, parsed.statusCode(),
-        parsed.firstValue("Location"), core.value(Option.REDIRECT_POLICY), request.redirectsFollowed(),
-        core.value(Option.MAX_HTTP_AUTOMATIC_REDIRECTS), body.declaredLength() != 0,
-        !body.streamed());
-    if (decision instanceof Redirects.Follow follow) {
-      followRedirect(follow);
-    } else if (decision instanceof Redirects.Refuse refuse) {
-      failAll(new HttpException(ErrorCode.REDIRECT_FAILED, refuse.reason()));
-    } else {
-      deliverHeaders();
-    }
-  }
-
-  private void followRedirect(Redirects.Follow follow) {
-    if (events.wants(CallbackStatus.REDIRECT)) {
-      events.emit(new StatusEvent.Redirect(follow.location()));
-    }
-    timing.redirected();
-    // the new origin keeps this request's TLS settings, also when the redirect goes http -> https
-    Origin next = follow.origin()
-        .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
-        .withProtocols(session.secureProtocols());
-    request.redirect(follow, next);
-    sendAgain();
   }
 
   /** Drops the response just received and sends the request again (redirect, auth retry). */
-  private void sendAgain() {
+  void sendAgain() {
     discardRedirectBody();
     response.nextAttempt();
     retried = false;
@@ -431,27 +372,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     } else {
       discard(c);
     }
-  }
-
-  private void deliverHeaders() {
-    if (response.head().statusCode() == 101 && upgradeOffer != null) {
-      String problem = upgradeOffer.verify(response.head());
-      if (problem != null) {
-        failAll(new HttpException(ErrorCode.INVALID_SERVER_RESPONSE, problem)); // rule 24
-        return;
-      }
-    }
-    responseDeadline.cancel();
-    ResponseHeaders result = response.deliver(features);
-    publishedHeaders = result;
-    phase = Phase.BODY;
-    if (response.bodyComplete()) {
-      finishBody();
-    }
-    Op done = receiveOp;
-    receiveOp = null;
-    complete(done, events.wants(CallbackStatus.HEADERS_AVAILABLE)
-        ? StatusEvent.HeadersAvailable.INSTANCE : null, result);
   }
 
   /** Reset, EOF or write failure: retry once on a fresh connection if that is safe, else fail. */
@@ -474,72 +394,6 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     failAll(Errors.fromIo(e, dead, request.message().origin, session.tls()));
   }
 
-
-
-  // ---------------------------------------------------------------- the body
-
-  private void serveData() {
-    try {
-      int n = response.pump(conn, dataOp.buffer);
-      if (n == BodyPump.NEED_INPUT) {
-        io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response body");
-        return;
-      }
-      if (n > 0 && dataOp.buffer != null) {
-        timing.bodyBytes(n);
-      }
-      if (response.bodyComplete() && phase == Phase.BODY) {
-        finishBody();
-      }
-      completeData(n);
-    } catch (ProtocolViolation e) {
-      failAll(Errors.fromViolation(e));
-    } catch (IOException e) {
-      Connection c = conn;
-      failAll(Errors.fromIo(e, c, request.message().origin, session.tls()));
-    }
-  }
-
-  private void completeData(int n) {
-    Op done = dataOp;
-    dataOp = null;
-    if (n == 0 || phase == Phase.COMPLETE) {
-      response.emitCloseEventsIfDue();
-    }
-    if (done.buffer == null) {
-      complete(done, events.wants(CallbackStatus.DATA_AVAILABLE) ? new StatusEvent.DataAvailable(n) : null, n);
-    } else {
-      complete(done, events.wants(CallbackStatus.READ_COMPLETE)
-          ? new StatusEvent.ReadComplete(done.buffer, n) : null, n);
-    }
-  }
-
-  /** The body is complete: pool the connection now (rule 16), or close it. */
-  private void finishBody() {
-    phase = Phase.COMPLETE;
-    ended(null);
-    Connection c = conn;
-    conn = null;
-    if (c == null) {
-      return;
-    }
-    if (response.head().statusCode() == 101) {
-      // an upgraded connection never returns to the pool (rule 18): it waits for completeUpgrade,
-      // with whatever the server sent after the 101 head still in its read buffer
-      if (upgradeOffer != null) {
-        upgraded.set(new WebSocketHandover(c, loop, upgradeOffer.deflate()));
-      } else {
-        discard(c);
-      }
-      return;
-    }
-    if (response.reusableAfterBody(c, request.saysClose(), request.body().withheld())) {
-      session.pool().release(c);
-      return;
-    }
-    discard(c);
-  }
-
   // ---------------------------------------------------------------- I/O readiness
 
   @Override
@@ -551,22 +405,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   void onReadable() {
     switch (phase) {
       case HEAD_WAIT, CONTINUE_WAIT -> response.readHead();
-      case BODY -> {
-        if (dataOp != null) {
-          serveData();
-        }
-      }
+      case BODY -> response.bodyReadable();
       default -> conn.interest(0);
     }
   }
 
   Duration timeout(Option<Duration> option) {
     return core.value(option);
-  }
-
-  /** The connection in use, or null. */
-  Connection connection() {
-    return conn;
   }
 
   /** A read or write waited longer than its timeout. */
@@ -605,20 +450,16 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     cancelTimers();
     acquirer.cancel();
     response.releaseDecoding();
-    if (conn != null) {
-      Connection c = conn;
-      conn = null;
-      discard(c);
-    }
+    abandonConnection();
     phase = Phase.FAILED;
     ended(error.code().name());
     List<Op> pending = new ArrayList<>(4);
-    for (Op op : new Op[] {sendOp, writeOp, receiveOp, dataOp}) {
+    for (Op op : new Op[] {sendOp, writeOp, response.takeReceiveOp(), response.takeDataOp()}) {
       if (op != null) {
         pending.add(op);
       }
     }
-    sendOp = writeOp = receiveOp = dataOp = null;
+    sendOp = writeOp = null;
     if (pending.isEmpty()) {
       storedFailure = error;
       phase = Phase.REQUEST_DONE; // the next receiveResponse reports the failure
@@ -639,21 +480,10 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
    * verified 101, or it was taken or released already).
    */
   public WebSocketHandover takeUpgrade() {
-    return upgraded.getAndSet(null);
+    return response.takeUpgrade();
   }
 
-  /** Closes an upgraded connection that no websocket took. */
-  private void releaseUpgrade() {
-    WebSocketHandover left = upgraded.getAndSet(null);
-    if (left != null) {
-      if (left.deflate() != null) {
-        left.deflate().end();
-      }
-      discard(left.connection());
-    }
-  }
-
-  /** Closes the connection of a response the application no longer reads. */
+  /** Closes the connection in use: a response the application no longer reads, or a failure. */
   private void abandonConnection() {
     if (conn != null) {
       Connection c = conn;
@@ -663,13 +493,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   }
 
   private void cancelTimers() {
-    responseDeadline.cancel();
+    response.cancelDeadline();
     request.cancelContinueWait();
     io.cancelDeadline();
   }
 
   /** The request has ended (body complete, or failed): its timings are final. */
-  private void ended(String error) {
+  void ended(String error) {
     telemetry.end(request.message(), response.statusCode(), error);
   }
 

@@ -1,8 +1,13 @@
 package dev.telltale.internal;
 
 import dev.telltale.CallbackStatus;
+import dev.telltale.ErrorCode;
+import dev.telltale.HttpException;
 import dev.telltale.Option;
+import dev.telltale.SecurityFlag;
 import dev.telltale.StatusEvent;
+import dev.telltale.internal.http1.ProtocolViolation;
+import dev.telltale.internal.http1.ResponseHead;
 import dev.telltale.internal.loop.EventLoop;
 import dev.telltale.internal.loop.TimerSlot;
 import dev.telltale.internal.proxy.RefusedConnect;
@@ -10,12 +15,13 @@ import dev.telltale.internal.util.Clock;
 import java.nio.ByteBuffer;
 
 /**
- * The request side of an {@link Exchange}: the request being sent (rewritten by each redirect
- * followed) and its body, each attempt's head and optional body on the wire, and the wait for
- * 100 Continue before an {@code Expect: 100-continue} body. The exchange keeps the phase, the
- * operations and the connection; this class moves the phase only through the exchange and hands
- * back to it once the request is written. Every method runs on the request's loop, like the
- * exchange.
+ * The request side of an {@link Exchange}: the request being sent and its body, each attempt's
+ * head and optional body on the wire, the wait for 100 Continue before an
+ * {@code Expect: 100-continue} body, and what a final head means for the request: sent again
+ * with credentials, rewritten by a redirect and sent again, refused, or delivered. The exchange
+ * keeps the phase, the operations and the connection; this class moves the phase only through
+ * the exchange and hands back to it once the request is written. Every method runs on the
+ * request's loop, like the exchange.
  */
 final class RequestWriter {
   /** How long a body waits for 100 Continue before it is sent anyway. */
@@ -71,19 +77,6 @@ final class RequestWriter {
   /** Whether the request asked for the connection to close (or keep-alive is off). */
   boolean saysClose() {
     return saysClose;
-  }
-
-  int redirectsFollowed() {
-    return redirectsFollowed;
-  }
-
-  /** The request follows {@code follow} to {@code next}. */
-  void redirect(Redirects.Follow follow, Origin next) {
-    redirectsFollowed++;
-    message = message.redirected(follow.method(), next, follow.target(), follow.dropBody());
-    if (follow.dropBody()) {
-      body = RequestBody.none();
-    }
   }
 
   /** The bytes of the attempt's request on the wire: head, and the optional body once sent. */
@@ -156,5 +149,49 @@ final class RequestWriter {
 
   void cancelContinueWait() {
     continueDeadline.cancel();
+  }
+
+  // ---------------------------------------------------------------- the final head
+
+  /** A final head arrived: answer a challenge, follow a redirect, refuse one, or deliver the head. */
+  void onFinalHead(ResponseHead parsed) {
+    try {
+      response.frame(message.method, parsed);
+    } catch (ProtocolViolation e) {
+      exchange.failAll(Errors.fromViolation(e));
+      return;
+    }
+    if (features.onFinalHead(message, exchange.connection().origin(), parsed, !body.streamed())) {
+      exchange.sendAgain(); // a challenge the request's credentials answer: once, on a clean connection
+      return;
+    }
+    Redirects.Decision decision = Redirects.decide(message, parsed.statusCode(),
+        parsed.firstValue("Location"), core.value(Option.REDIRECT_POLICY), redirectsFollowed,
+        core.value(Option.MAX_HTTP_AUTOMATIC_REDIRECTS), body.declaredLength() != 0,
+        !body.streamed());
+    if (decision instanceof Redirects.Follow follow) {
+      followRedirect(follow);
+    } else if (decision instanceof Redirects.Refuse refuse) {
+      exchange.failAll(new HttpException(ErrorCode.REDIRECT_FAILED, refuse.reason()));
+    } else {
+      response.deliverHeaders();
+    }
+  }
+
+  private void followRedirect(Redirects.Follow follow) {
+    if (events.wants(CallbackStatus.REDIRECT)) {
+      events.emit(new StatusEvent.Redirect(follow.location()));
+    }
+    redirectsFollowed++;
+    timing.redirected();
+    // the new origin keeps this request's TLS settings, also when the redirect goes http -> https
+    Origin next = follow.origin()
+        .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
+        .withProtocols(core.session().secureProtocols());
+    message = message.redirected(follow.method(), next, follow.target(), follow.dropBody());
+    if (follow.dropBody()) {
+      body = RequestBody.none();
+    }
+    exchange.sendAgain();
   }
 }

@@ -1,25 +1,34 @@
 package dev.telltale.internal;
 
 import dev.telltale.CallbackStatus;
+import dev.telltale.ErrorCode;
+import dev.telltale.HttpException;
 import dev.telltale.Option;
 import dev.telltale.ResponseHeaders;
 import dev.telltale.StatusEvent;
+import dev.telltale.Timeouts;
 import dev.telltale.internal.http1.BodyDecoder;
 import dev.telltale.internal.http1.Http1Framing;
 import dev.telltale.internal.http1.Http1ResponseParser;
 import dev.telltale.internal.http1.ProtocolViolation;
 import dev.telltale.internal.http1.ResponseHead;
+import dev.telltale.internal.loop.TimerSlot;
 import dev.telltale.internal.util.Clock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The response side of an {@link Exchange}: reads heads off its connection (reporting and
- * consuming interim 1xx answers, among them the 100 Continue an upload waits for), frames the
- * final head's body and undoes its content coding, and says what the connection is good for once
- * the body is complete or no longer wanted. Owns the parser, the final head and the body's
- * decoders; the exchange keeps the phase, the operations and the connection, and is called back
- * for everything that moves them. Every method runs on the request's loop, like the exchange.
+ * The response side of an {@link Exchange}: receiveResponse and the body operations
+ * (queryDataAvailable, readData). Reads heads off the connection (reporting and consuming interim
+ * 1xx answers, among them the 100 Continue an upload waits for), delivers the final head, frames
+ * its body and undoes its content coding, and gives the connection back (to the pool, or to a
+ * websocket after a verified 101) the moment the body is complete. Owns the parser, the head, the
+ * body's decoders, the two response operations and the deadline for the head; the exchange keeps
+ * the phase and the connection, and the request side decides what a final head leads to
+ * (redirect, auth retry). Every method runs on the request's loop, like the exchange, except
+ * {@link #takeUpgrade}.
  */
 final class ResponseReader {
   private final Exchange exchange;
@@ -27,7 +36,17 @@ final class ResponseReader {
   private final CallbackDispatcher events;
   private final TimingRecorder timing;
   private final ExchangeIo io;
+  private final ExchangeFeatures features;
+  private final TimerSlot responseDeadline = new TimerSlot();
 
+  /** receiveResponse, until the final head is delivered. */
+  private Op receiveOp;
+  /** queryDataAvailable or readData, until it has its bytes. */
+  private Op dataOp;
+  /** The websocket upgrade this send asked for, or null. */
+  private WsUpgradeOffer upgradeOffer;
+  /** A verified 101's connection, until completeUpgrade takes it or the request lets it go. */
+  private final AtomicReference<WebSocketHandover> upgraded = new AtomicReference<>();
   private Http1ResponseParser parser;
   /** The final head, or a final answer that came before the request was wholly sent; else null. */
   private ResponseHead head;
@@ -40,16 +59,22 @@ final class ResponseReader {
   /** Whether the current connection sent any byte of a response (a retry is no longer safe). */
   private boolean bytesSeen;
 
-  ResponseReader(Exchange exchange, HandleCore core, ExchangeIo io, TimingRecorder timing) {
+  ResponseReader(Exchange exchange, HandleCore core, ExchangeIo io, TimingRecorder timing,
+      ExchangeFeatures features) {
     this.exchange = exchange;
     this.core = core;
     this.events = core.dispatcher();
     this.io = io;
     this.timing = timing;
+    this.features = features;
   }
 
-  /** A new sendRequest: nothing of the previous response is kept. */
-  void reset() {
+  /**
+   * A new sendRequest (a websocket upgrade when {@code upgrade} is not null): nothing of the
+   * previous response is kept.
+   */
+  void reset(WsUpgradeOffer upgrade) {
+    upgradeOffer = upgrade;
     head = null;
     headers = null;
     decoder = null;
@@ -82,6 +107,37 @@ final class ResponseReader {
     return head;
   }
 
+  /** Whether receiveResponse or a body operation is pending. */
+  boolean busy() {
+    return receiveOp != null || dataOp != null;
+  }
+
+  boolean receivePending() {
+    return receiveOp != null;
+  }
+
+  boolean dataPending() {
+    return dataOp != null;
+  }
+
+  /** The pending receiveResponse, taken to fail it (or null). */
+  Op takeReceiveOp() {
+    Op op = receiveOp;
+    receiveOp = null;
+    return op;
+  }
+
+  /** The pending body operation, taken to fail it (or null). */
+  Op takeDataOp() {
+    Op op = dataOp;
+    dataOp = null;
+    return op;
+  }
+
+  void cancelDeadline() {
+    responseDeadline.cancel();
+  }
+
   /** The status code of the final head, 0 before there is one (for the request's timings). */
   int statusCode() {
     return head == null ? 0 : head.statusCode();
@@ -100,6 +156,36 @@ final class ResponseReader {
   }
 
   // ---------------------------------------------------------------- heads
+
+  /** receiveResponse: it completes once the request is written and the final head is read. */
+  void expect(Op op) {
+    receiveOp = op;
+  }
+
+  /** The request is written and receiveResponse called: the head is awaited. */
+  void startReceive() {
+    if (exchange.phase() == Exchange.Phase.CLOSED) {
+      return;
+    }
+    exchange.enter(Exchange.Phase.HEAD_WAIT);
+    if (events.wants(CallbackStatus.RECEIVING_RESPONSE)) {
+      events.emit(StatusEvent.ReceivingResponse.INSTANCE);
+    }
+    Duration limit = core.value(Option.RECEIVE_RESPONSE_TIMEOUT);
+    if (!responseDeadline.isArmed() && !Timeouts.isInfinite(limit)) {
+      responseDeadline.arm(exchange.loop(), limit.toNanos(), () -> exchange.failAll(new HttpException(
+          ErrorCode.TIMEOUT, "no response headers within " + limit)));
+    }
+    if (head != null) {
+      // a final response already arrived while waiting for 100-continue
+      if (events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
+        events.emit(new StatusEvent.ResponseReceived(head.headerBytes()));
+      }
+      exchange.request().onFinalHead(head);
+    } else {
+      readHead();
+    }
+  }
 
   /** Reads heads until a final one, or until the socket has nothing more for now. */
   void readHead() {
@@ -157,7 +243,7 @@ final class ResponseReader {
       exchange.request().answeredBeforeContinue();
       return false;
     }
-    exchange.onFinalHead(parsed);
+    exchange.request().onFinalHead(parsed);
     return false;
   }
 
@@ -168,26 +254,134 @@ final class ResponseReader {
     decoder = Http1Framing.decoderFor(method, parsed);
   }
 
-  /** receiveResponse delivers the final head: the body phase starts; returns the public head. */
-  ResponseHeaders deliver(ExchangeFeatures features) {
+  /** The final head is the response: receiveResponse completes and the body phase starts. */
+  void deliverHeaders() {
+    if (head.statusCode() == 101 && upgradeOffer != null) {
+      String problem = upgradeOffer.verify(head);
+      if (problem != null) {
+        exchange.failAll(new HttpException(ErrorCode.INVALID_SERVER_RESPONSE, problem)); // rule 24
+        return;
+      }
+    }
+    responseDeadline.cancel();
     headers = Errors.toPublic(head);
+    exchange.publishedHeaders = headers;
+    exchange.enter(Exchange.Phase.BODY);
     decoding = features.decoding(head, decoder);
-    return headers;
+    if (bodyComplete()) {
+      finishBody();
+    }
+    Op done = receiveOp;
+    receiveOp = null;
+    ResponseHeaders result = headers;
+    done.complete(events, events.wants(CallbackStatus.HEADERS_AVAILABLE)
+        ? StatusEvent.HeadersAvailable.INSTANCE : null, result);
   }
 
   // ---------------------------------------------------------------- the body
 
+  /** queryDataAvailable ({@code dst} null) or readData, once the headers were delivered. */
+  void serve(Op op, ByteBuffer dst) {
+    dataOp = op;
+    op.buffer = dst;
+    serveData();
+  }
+
+  /** The socket became readable in the body phase. */
+  void bodyReadable() {
+    if (dataOp != null) {
+      serveData();
+    }
+  }
+
+  private void serveData() {
+    Connection conn = exchange.connection();
+    try {
+      int n = bodyComplete() ? 0 : decoding != null ? decoding.pump(decoder, conn, dataOp.buffer)
+          : BodyPump.pump(decoder, conn, dataOp.buffer);
+      if (n == BodyPump.NEED_INPUT) {
+        io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response body");
+        return;
+      }
+      if (n > 0 && dataOp.buffer != null) {
+        timing.bodyBytes(n);
+      }
+      if (bodyComplete() && exchange.phase() == Exchange.Phase.BODY) {
+        finishBody();
+      }
+      completeData(n);
+    } catch (ProtocolViolation e) {
+      exchange.failAll(Errors.fromViolation(e));
+    } catch (IOException e) {
+      Connection c = exchange.connection();
+      exchange.failAll(Errors.fromIo(e, c, exchange.request().message().origin, core.session().tls()));
+    }
+  }
+
+  private void completeData(int n) {
+    Op done = dataOp;
+    dataOp = null;
+    if (n == 0 || exchange.phase() == Exchange.Phase.COMPLETE) {
+      emitCloseEventsIfDue();
+    }
+    if (done.buffer == null) {
+      done.complete(events, events.wants(CallbackStatus.DATA_AVAILABLE) ? new StatusEvent.DataAvailable(n) : null, n);
+    } else {
+      done.complete(events, events.wants(CallbackStatus.READ_COMPLETE)
+          ? new StatusEvent.ReadComplete(done.buffer, n) : null, n);
+    }
+  }
+
+  /** The body is complete: pool the connection now (rule 16), or close it. */
+  private void finishBody() {
+    exchange.enter(Exchange.Phase.COMPLETE);
+    exchange.ended(null);
+    Connection c = exchange.takeConnection();
+    if (c == null) {
+      return;
+    }
+    ConnectionPool pool = core.session().pool();
+    if (head.statusCode() == 101) {
+      // an upgraded connection never returns to the pool (rule 18): it waits for completeUpgrade,
+      // with whatever the server sent after the 101 head still in its read buffer
+      if (upgradeOffer != null) {
+        upgraded.set(new WebSocketHandover(c, exchange.loop(), upgradeOffer.deflate()));
+      } else {
+        pool.discard(c);
+      }
+      return;
+    }
+    RequestWriter request = exchange.request();
+    boolean serverCloses = head.connectionClose() || decoder.closeDelimited();
+    if (!serverCloses && !request.saysClose() && !request.body().withheld() && !c.hasBuffered()) {
+      pool.release(c);
+      return;
+    }
+    closeEventsDue = head.connectionClose() || request.saysClose();
+    pool.discard(c);
+  }
+
   /**
-   * As {@link BodyPump#pump}, through the content decoder when there is one: 0 once the
-   * application has had the whole body.
+   * completeUpgrade, from any thread: the upgraded connection, once; null if there is none (no
+   * verified 101, or it was taken or released already).
    */
-  int pump(Connection conn, ByteBuffer dst) throws ProtocolViolation, IOException {
-    return bodyComplete() ? 0 : decoding != null ? decoding.pump(decoder, conn, dst)
-        : BodyPump.pump(decoder, conn, dst);
+  WebSocketHandover takeUpgrade() {
+    return upgraded.getAndSet(null);
+  }
+
+  /** Closes an upgraded connection that no websocket took. */
+  void releaseUpgrade() {
+    WebSocketHandover left = upgraded.getAndSet(null);
+    if (left != null) {
+      if (left.deflate() != null) {
+        left.deflate().end();
+      }
+      core.session().pool().discard(left.connection());
+    }
   }
 
   /** The application has had the whole body (decoded, when a content coding is undone). */
-  boolean bodyComplete() {
+  private boolean bodyComplete() {
     return decoding == null ? decoder.isComplete() : decoding.isComplete();
   }
 
@@ -196,19 +390,6 @@ final class ResponseReader {
       decoding.release();
       decoding = null;
     }
-  }
-
-  /**
-   * The body is complete: whether {@code c} may go back to the pool now (rule 16). When it may
-   * not, the close notifications are due if either side asked for the close.
-   */
-  boolean reusableAfterBody(Connection c, boolean requestSaysClose, boolean withheld) {
-    boolean serverCloses = head.connectionClose() || decoder.closeDelimited();
-    if (!serverCloses && !requestSaysClose && !withheld && !c.hasBuffered()) {
-      return true;
-    }
-    closeEventsDue = head.connectionClose() || requestSaysClose;
-    return false;
   }
 
   /**
@@ -235,7 +416,7 @@ final class ResponseReader {
         ? decoder : null;
   }
 
-  void emitCloseEventsIfDue() {
+  private void emitCloseEventsIfDue() {
     if (!closeEventsDue) {
       return;
     }
