@@ -136,7 +136,6 @@ public final class EventLoop {
   }
 
   private void runTasks() {
-    wakeupPending.set(false);
     Runnable task;
     while ((task = tasks.poll()) != null) {
       runSafely(task);
@@ -144,6 +143,12 @@ public final class EventLoop {
   }
 
   private void select() throws IOException {
+    // Clear the flag only here, right before deciding whether to block: a submitter that set it
+    // earlier may have had its wakeup consumed by a selectNow in between (register() flushing a
+    // cancelled key does one), and a flag left set would stop every later submitter from waking
+    // a loop that then blocks with tasks waiting. A task added after this line either shows in
+    // the isEmpty check or wins the flag and wakes the select below.
+    wakeupPending.set(false);
     if (!tasks.isEmpty()) {
       selector.selectNow();
       return;
