@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class Connection implements IoHandler {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   private static final AtomicLong ids = new AtomicLong();
+  /** For a read buffer taken off the loop (never in practice: connections read on their loop). */
   private static final int READ_BUFFER_SIZE = 16 * 1024;
 
   /** What a connection's current user is told when the socket is ready. */
@@ -31,7 +32,7 @@ public final class Connection implements IoHandler {
   private Transport transport;
   private final InetSocketAddress remote;
   private volatile InetSocketAddress local;
-  private EventLoop loop;
+  private volatile EventLoop loop; // read by the pool, under its lock, from other loops
   private SelectionKey key;
   private ByteBuffer in;
   private User user;
@@ -157,10 +158,16 @@ public final class Connection implements IoHandler {
     }
   }
 
-  /** The unread received bytes (position to limit); never null once {@link #fill()} ran. */
+  /**
+   * The unread received bytes (position to limit); never null once {@link #fill()} ran. The
+   * buffer comes from the loop's free list and goes back there when it is empty and the
+   * connection idles or closes, so nothing may keep it past the current step.
+   */
   public ByteBuffer in() {
     if (in == null) {
-      in = ByteBuffer.allocate(READ_BUFFER_SIZE).flip();
+      EventLoop owner = loop;
+      in = (owner != null && owner.inLoop() ? owner.takeReadBuffer()
+          : ByteBuffer.allocate(READ_BUFFER_SIZE)).flip();
     }
     return in;
   }
@@ -205,9 +212,19 @@ public final class Connection implements IoHandler {
   /** Drops the read buffer while idle, so idle connections hold no buffers. */
   void releaseBufferIfEmpty() {
     if (in != null && !in.hasRemaining()) {
-      in = null;
+      recycleBuffer();
     }
     transport.releaseIdleBuffers();
+  }
+
+  /** Gives the read buffer back to the loop's free list (if on the loop), or to the GC. */
+  private void recycleBuffer() {
+    ByteBuffer buffer = in;
+    in = null;
+    EventLoop owner = loop;
+    if (owner != null && owner.inLoop()) {
+      owner.recycleReadBuffer(buffer);
+    }
   }
 
   @Override
@@ -225,6 +242,9 @@ public final class Connection implements IoHandler {
     closed = true;
     if (key != null) {
       key.cancel();
+    }
+    if (in != null) {
+      recycleBuffer();
     }
     transport.close();
     user = null;

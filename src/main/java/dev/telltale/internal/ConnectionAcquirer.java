@@ -60,7 +60,7 @@ final class ConnectionAcquirer
   void acquire(Origin target) {
     origin = target;
     active = true;
-    ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this);
+    ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this, loop);
     if (lease instanceof ConnectionPool.Reuse reuse) {
       timing.notQueued();
       takeOver(reuse.connection());

@@ -1,6 +1,7 @@
 package dev.telltale.internal;
 
 import dev.telltale.internal.loop.Deadline;
+import dev.telltale.internal.loop.EventLoop;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -56,9 +57,18 @@ public final class ConnectionPool {
   }
 
   /** Takes the most recently used idle connection, or permission to open one, or a queue place. */
-  public synchronized Lease acquire(Origin origin, int maxConnections, Waiter waiter) {
+  public Lease acquire(Origin origin, int maxConnections, Waiter waiter) {
+    return acquire(origin, maxConnections, waiter, null);
+  }
+
+  /**
+   * Like {@link #acquire(Origin, int, Waiter)}, preferring among the most recently used idle
+   * connections one already registered with {@code loop}: moving a connection to another
+   * selector costs a deregistration and a registration.
+   */
+  public synchronized Lease acquire(Origin origin, int maxConnections, Waiter waiter, EventLoop loop) {
     Route route = routes.computeIfAbsent(origin, o -> new Route());
-    Connection idle = route.idle.pollFirst();
+    Connection idle = takeIdle(route, loop);
     if (idle != null) {
       Deadline eviction = evictions.remove(idle);
       if (eviction != null) {
@@ -72,6 +82,23 @@ public final class ConnectionPool {
     }
     route.waiters.addLast(waiter);
     return QUEUED;
+  }
+
+  private static final int SAME_LOOP_SCAN = 8;
+
+  private static Connection takeIdle(Route route, EventLoop loop) {
+    if (loop != null) {
+      int scanned = 0;
+      for (java.util.Iterator<Connection> it = route.idle.iterator();
+          it.hasNext() && scanned < SAME_LOOP_SCAN; scanned++) {
+        Connection candidate = it.next();
+        if (candidate.loop() == loop) {
+          it.remove();
+          return candidate;
+        }
+      }
+    }
+    return route.idle.pollFirst();
   }
 
   /**
