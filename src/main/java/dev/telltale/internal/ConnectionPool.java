@@ -47,7 +47,15 @@ public final class ConnectionPool {
   }
 
   private final Map<Origin, Route> routes = new HashMap<>();
-  private final Map<Connection, Deadline> evictions = new HashMap<>();
+  /**
+   * Watches an idle connection: readable means the server closed it or sent bytes nobody asked
+   * for. One instance for all connections, so an idle connection costs no object for it.
+   */
+  private final Connection.User idleWatcher = (c, readyOps) -> {
+    if (isIdle(c) && !c.probeIdle()) {
+      evict(c); // closed by the server, or bytes nobody asked for
+    }
+  };
   private final java.util.Set<Connection> live = new java.util.HashSet<>();
   private final long idleTimeoutNanos;
   private boolean closed;
@@ -70,7 +78,7 @@ public final class ConnectionPool {
     Route route = routes.computeIfAbsent(origin, o -> new Route());
     Connection idle = takeIdle(route, loop);
     if (idle != null) {
-      Deadline eviction = evictions.remove(idle);
+      Deadline eviction = idle.takeIdleEviction();
       if (eviction != null) {
         idle.loop().submit(eviction::cancel);
       }
@@ -130,11 +138,7 @@ public final class ConnectionPool {
     // Set up idle watching while this loop still owns the connection: once it is in the idle list
     // another loop may take it at any moment.
     connection.releaseBufferIfEmpty();
-    connection.setUser((c, readyOps) -> {
-      if (isIdle(c) && !c.probeIdle()) {
-        evict(c); // closed by the server, or bytes nobody asked for
-      }
-    });
+    connection.setUser(idleWatcher);
     connection.interest(SelectionKey.OP_READ);
     Waiter next = null;
     boolean keep;
@@ -168,7 +172,7 @@ public final class ConnectionPool {
     Deadline eviction = connection.loop().schedule(idleTimeoutNanos, () -> evict(connection));
     synchronized (this) {
       if (route(connection).idle.contains(connection)) {
-        evictions.put(connection, eviction);
+        connection.idleEviction(eviction);
         return;
       }
     }
@@ -185,7 +189,7 @@ public final class ConnectionPool {
       if (!route(connection).idle.remove(connection)) {
         return;
       }
-      evictions.remove(connection);
+      connection.takeIdleEviction();
     }
     discard(connection);
   }
@@ -241,7 +245,6 @@ public final class ConnectionPool {
       for (Route route : routes.values()) {
         route.idle.clear();
       }
-      evictions.clear();
     }
     for (Connection connection : idle) {
       connection.loop().submit(connection::close);

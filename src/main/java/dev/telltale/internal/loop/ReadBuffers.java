@@ -13,7 +13,7 @@ import java.util.ArrayDeque;
 final class ReadBuffers {
   /** The size of every read buffer: a TLS record (16 KiB plus overhead) decrypts into it whole. */
   static final int SIZE = 16 * 1024;
-  static final int MAX_KEPT = 256;
+  static final int MAX_KEPT = 64;
 
   private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
 
