@@ -4,6 +4,7 @@
 #   bash bench/run.sh            # full run: 3 rounds, every scenario, about 13 minutes
 #   bash bench/run.sh --quick    # 1 short round, about 2 minutes (checks the harness)
 #   bash bench/run.sh --scale    # 10,000 idle keep-alive connections, then 2,000 in flight
+#   bash bench/run.sh --jmh      # JMH micro-benchmarks (-prof gc) and bytes allocated per GET
 #   options: --rounds N  --warmup S  --measure S  --clients "telltale jdk ..."  --scenarios "seq1 c64 ..."
 #
 # It installs nginx and wrk (apt-get) when missing, starts nginx on loopback in a temp dir (one
@@ -22,12 +23,13 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) ROUNDS=1 WARMUP=1 MEASURE=2 ;;
     --scale) MODE=scale ;;
+    --jmh) MODE=jmh ;;
     --rounds) ROUNDS=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --measure) MEASURE=$2; shift ;;
     --clients) CLIENTS=$2; shift ;;
     --scenarios) SCENARIOS=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -54,6 +56,27 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+echo "== building (mvn -Pbench test-compile)"
+mvn -q -B -Pbench -DskipTests test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$DIR/cp.txt" -Dmdep.includeScope=test </dev/null
+CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat "$DIR/cp.txt")"
+JAVA_FLAGS=(-Xms1g -Xmx1g -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+
+if [ "$MODE" = jmh ]; then
+  STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+  mkdir -p bench/results
+  JMH_TIME=(-wi 3 -w 1 -i 5 -r 1)
+  [ "$MEASURE" = 2 ] && JMH_TIME=(-wi 1 -w 1 -i 2 -r 1)   # --quick
+  echo "== JMH (-prof gc): parsing, request head, GET at 64 connections with ALL_NOTIFICATIONS vs NONE"
+  java -cp "$CP" org.openjdk.jmh.Main "${JMH_TIME[@]}" -f 1 -prof gc \
+    -rf json -rff "bench/results/jmh-$STAMP.json" 'ParseBench|WriteBench|GetBench' \
+    | tee "bench/results/jmh-$STAMP.txt" | grep -E '^(Benchmark |d\.t\.)' \
+    | grep -vE 'gc\.(count|time|alloc\.rate )|churn'
+  echo "== bytes allocated per GET, per thread (ThreadMXBean), 64 connections"
+  java "${JAVA_FLAGS[@]}" -cp "$CP" dev.telltale.bench.jmh.AllocPerGet 2000 | tee -a "bench/results/jmh-$STAMP.txt"
+  exit 0
+fi
+
 free_port() {
   local p
   while :; do
@@ -78,11 +101,6 @@ sed -e "s#@DIR@#$DIR#g" -e "s#@HTTP_PORT@#$HTTP_PORT#g" -e "s#@HTTPS_PORT@#$HTTP
 "$NGINX" -p "$DIR" -c "$DIR/nginx.conf"
 (exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT") 2>/dev/null || { echo "nginx did not start" >&2; cat "$DIR/error.log" >&2; exit 1; }
 
-echo "== building (mvn -Pbench test-compile)"
-mvn -q -B -Pbench -DskipTests test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$DIR/cp.txt" -Dmdep.includeScope=test </dev/null
-CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat "$DIR/cp.txt")"
-JAVA_FLAGS=(-Xms1g -Xmx1g -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 
 if [ "$MODE" = scale ]; then
   echo "== scale: 10,000 idle keep-alive connections, then 2,000 requests in flight"

@@ -386,6 +386,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
         events.emit(new StatusEvent.ResponseReceived(head.headerBytes()));
       }
       onFinalHead(head);
+    } else if (!conn.hasBuffered()) {
+      // The request was just written: a read now would almost always come back empty. Waiting
+      // for the selector saves that system call per request (level-triggered: bytes or an end
+      // of stream already there are reported at once).
+      io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response headers");
     } else {
       readHead();
     }

@@ -208,7 +208,7 @@ public final class Http1ResponseParser {
             : ProtocolViolation.malformed("control character in reason phrase");
       }
     }
-    reasonPhrase = new String(buf, reasonStart, end - reasonStart, StandardCharsets.ISO_8859_1);
+    reasonPhrase = KnownStrings.of(buf, reasonStart, end - reasonStart);
   }
 
   /** Accepts HTTP/1.0 and HTTP/1.1 followed by SP; returns the interned version string. */
