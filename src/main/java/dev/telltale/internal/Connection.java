@@ -39,8 +39,12 @@ public final class Connection implements IoHandler {
   private int interest;
   private int exchanges;
   private boolean closed;
-  /** The pool's eviction deadline while idle; read and written under the pool's lock only. */
-  private dev.telltale.internal.loop.Deadline idleEviction;
+  // The pool's bookkeeping, read and written under the pool's lock only: whether the connection
+  // waits in an idle list, since when, and the eviction deadline pending for it (on which loop).
+  boolean pooledIdle;
+  long idleSince;
+  dev.telltale.internal.loop.Deadline idleEviction;
+  EventLoop evictionLoop;
 
   Connection(Origin origin, Transport transport, InetSocketAddress remote) {
     this.origin = origin;
@@ -101,18 +105,6 @@ public final class Connection implements IoHandler {
 
   void countExchange() {
     exchanges++;
-  }
-
-  /** Remembers the pool's eviction deadline (pool lock held). */
-  void idleEviction(dev.telltale.internal.loop.Deadline eviction) {
-    idleEviction = eviction;
-  }
-
-  /** Takes the pool's eviction deadline away, or null (pool lock held). */
-  dev.telltale.internal.loop.Deadline takeIdleEviction() {
-    dev.telltale.internal.loop.Deadline eviction = idleEviction;
-    idleEviction = null;
-    return eviction;
   }
 
   public boolean isClosed() {

@@ -2,6 +2,7 @@ package dev.telltale.internal;
 
 import dev.telltale.internal.loop.Deadline;
 import dev.telltale.internal.loop.EventLoop;
+import dev.telltale.internal.util.Clock;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,10 +79,7 @@ public final class ConnectionPool {
     Route route = routes.computeIfAbsent(origin, o -> new Route());
     Connection idle = takeIdle(route, loop);
     if (idle != null) {
-      Deadline eviction = idle.takeIdleEviction();
-      if (eviction != null) {
-        idle.loop().submit(eviction::cancel);
-      }
+      idle.pooledIdle = false; // its eviction deadline, if pending, finds it busy and lets go
       return new Reuse(idle);
     }
     if (route.total < maxConnections) {
@@ -149,6 +147,8 @@ public final class ConnectionPool {
         next = route.waiters.pollFirst();
         if (next == null) {
           route.idle.addFirst(connection);
+          connection.pooledIdle = true;
+          connection.idleSince = Clock.nanoTime();
         }
       }
     }
@@ -164,32 +164,70 @@ public final class ConnectionPool {
   }
 
   private synchronized boolean isIdle(Connection connection) {
-    Route route = routes.get(connection.origin());
-    return route != null && route.idle.contains(connection);
+    return connection.pooledIdle;
   }
 
+  /**
+   * Makes sure an eviction deadline is pending for an idle connection, on its loop. One deadline
+   * serves many idle periods: a connection reused before it fires is simply found busy (or idle
+   * for less than the timeout, and the deadline is moved on), so a busy connection costs no
+   * deadline per request, only one per idle timeout.
+   */
   private void watchIdle(Connection connection) {
-    Deadline eviction = connection.loop().schedule(idleTimeoutNanos, () -> evict(connection));
+    EventLoop loop = connection.loop();
     synchronized (this) {
-      if (route(connection).idle.contains(connection)) {
-        connection.idleEviction(eviction);
-        return;
+      if (!connection.pooledIdle || connection.evictionLoop == loop) {
+        return; // taken already, or the pending deadline on this loop will see to it
       }
     }
-    eviction.cancel(); // taken already between the two locks
+    scheduleEviction(connection, loop, idleTimeoutNanos);
+  }
+
+  private void scheduleEviction(Connection connection, EventLoop loop, long delayNanos) {
+    Deadline deadline = loop.schedule(delayNanos, () -> evictionDue(connection, loop));
+    synchronized (this) {
+      connection.idleEviction = deadline;
+      connection.evictionLoop = loop;
+    }
+  }
+
+  /** An eviction deadline came: close the connection if it has idled the whole timeout. */
+  private void evictionDue(Connection connection, EventLoop loop) {
+    long rest;
+    synchronized (this) {
+      if (connection.evictionLoop != loop) {
+        return; // the connection moved: a deadline on its new loop watches it
+      }
+      connection.idleEviction = null;
+      connection.evictionLoop = null;
+      if (!connection.pooledIdle) {
+        return; // in use: its next release schedules a new deadline
+      }
+      rest = idleTimeoutNanos - (Clock.nanoTime() - connection.idleSince);
+      if (rest <= 0) {
+        route(connection).idle.remove(connection);
+        connection.pooledIdle = false;
+      }
+    }
+    if (rest > 0) {
+      scheduleEviction(connection, loop, rest); // reused and idle again since: not due yet
+    } else {
+      discard(connection);
+    }
   }
 
   private Route route(Connection connection) {
     return routes.computeIfAbsent(connection.origin(), o -> new Route());
   }
 
-  /** Closes an idle connection if it is still idle (eviction and liveness both come here). */
+  /** Closes an idle connection the server closed or spoke on, if it is still idle. */
   private void evict(Connection connection) {
     synchronized (this) {
-      if (!route(connection).idle.remove(connection)) {
+      if (!connection.pooledIdle) {
         return;
       }
-      connection.takeIdleEviction();
+      route(connection).idle.remove(connection);
+      connection.pooledIdle = false;
     }
     discard(connection);
   }
@@ -243,6 +281,9 @@ public final class ConnectionPool {
       idle.addAll(live); // idle ones, and any still draining an abandoned body
       live.clear();
       for (Route route : routes.values()) {
+        for (Connection connection : route.idle) {
+          connection.pooledIdle = false;
+        }
         route.idle.clear();
       }
     }
