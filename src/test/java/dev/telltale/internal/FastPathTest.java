@@ -47,6 +47,14 @@ class FastPathTest {
     return future.get(20, TimeUnit.SECONDS);
   }
 
+  /** Opens a GET on {@code connect}, sends it and receives the head. */
+  private static Request sent(Connect connect, String path) throws Exception {
+    Request request = connect.openRequest("GET", path);
+    await(request.sendRequest());
+    assertEquals(200, await(request.receiveResponse()).statusCode());
+    return request;
+  }
+
   /** Reads the whole body with a buffer of {@code size} bytes, direct or not. */
   private static byte[] readAll(Request request, int size, boolean direct) throws Exception {
     ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
@@ -77,14 +85,10 @@ class FastPathTest {
       c.holdSilently();
     }); Session session = Session.open()) {
       Connect connect = session.connect("127.0.0.1", server.port());
-      Request one = connect.openRequest("GET", "/1");
-      await(one.sendRequest());
-      await(one.receiveResponse());
+      Request one = sent(connect, "/1");
       assertArrayEquals(first, readAll(one, 64 * 1024, false));
       one.close();
-      Request two = connect.openRequest("GET", "/2");
-      await(two.sendRequest());
-      assertEquals(200, await(two.receiveResponse()).statusCode());
+      Request two = sent(connect, "/2");
       assertArrayEquals(second, readAll(two, 100_000, true));
       assertTrue(two.isConnectionReused(), "the second request reused the connection");
       two.close();
@@ -103,9 +107,7 @@ class FastPathTest {
       c.close();
     }); Session session = Session.open()) {
       Connect connect = session.connect("127.0.0.1", server.port());
-      Request request = connect.openRequest("GET", "/");
-      await(request.sendRequest());
-      await(request.receiveResponse());
+      Request request = sent(connect, "/");
       assertArrayEquals(content, readAll(request, 64 * 1024, true));
       request.close();
       connect.close();
@@ -121,9 +123,7 @@ class FastPathTest {
       c.close();
     }); Session session = Session.open()) {
       Connect connect = session.connect("127.0.0.1", server.port());
-      Request request = connect.openRequest("GET", "/");
-      await(request.sendRequest());
-      await(request.receiveResponse());
+      Request request = sent(connect, "/");
       ExecutionException e = assertThrows(ExecutionException.class,
           () -> readAll(request, 64 * 1024, false));
       HttpException error = assertInstanceOf(HttpException.class, e.getCause());

@@ -4,10 +4,7 @@ import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyStore;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -33,11 +30,7 @@ public final class LoadMain {
   private LoadMain() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      a.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
+    Map<String, String> a = Args.parse(args);
     String clientName = a.get("client");
     URI uri = URI.create(a.get("url"));
     int lanes = Integer.parseInt(a.getOrDefault("lanes", "1"));
@@ -101,16 +94,7 @@ public final class LoadMain {
           .replace('\n', ' ').replace('\\', '/')).append('"');
     }
     json.append('}');
-    System.out.println(json);
-    String out = a.get("out");
-    if (out != null) {
-      try {
-        Files.writeString(Path.of(out), json + "\n", java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.APPEND);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
+    Args.emit(a, json.toString());
   }
 
   /** The measurement window is wall time by design: the harness waits, nothing to synchronize. */

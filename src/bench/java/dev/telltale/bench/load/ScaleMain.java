@@ -9,7 +9,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,11 +30,7 @@ public final class ScaleMain {
   private ScaleMain() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      a.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
+    Map<String, String> a = Args.parse(args);
     URI uri = URI.create(a.get("url"));
     int idle = Integer.parseInt(a.getOrDefault("idle", "10000"));
     int inflight = Integer.parseInt(a.getOrDefault("inflight", "2000"));

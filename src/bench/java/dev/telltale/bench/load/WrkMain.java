@@ -1,12 +1,6 @@
 package dev.telltale.bench.load;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,11 +16,7 @@ public final class WrkMain {
   private WrkMain() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new HashMap<>();
-    for (String arg : args) {
-      int eq = arg.indexOf('=');
-      a.put(arg.substring(0, eq), arg.substring(eq + 1));
-    }
+    Map<String, String> a = Args.parse(args);
     int conns = Integer.parseInt(a.getOrDefault("conns", "1"));
     double warmup = Double.parseDouble(a.getOrDefault("warmup", "2"));
     double measure = Double.parseDouble(a.getOrDefault("measure", "5"));
@@ -54,15 +44,7 @@ public final class WrkMain {
         a.getOrDefault("scenario", "?"), conns, conns, window, (long) (rps * window), rps, transfer,
         micros(out, "50%"), micros(out, "99%"), cpu, rps == 0 ? 0 : cpu * 1e6 / (rps * window),
         errors);
-    System.out.println(json);
-    if (a.containsKey("out")) {
-      try {
-        Files.writeString(Path.of(a.get("out")), json + "\n", StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
+    Args.emit(a, json);
   }
 
   private static double number(String text, String regex) {
