@@ -104,8 +104,10 @@ sed -e "s#@DIR@#$DIR#g" -e "s#@HTTP_PORT@#$HTTP_PORT#g" -e "s#@HTTPS_PORT@#$HTTP
 
 if [ "$MODE" = scale ]; then
   echo "== scale: 10,000 idle keep-alive connections, then 2,000 requests in flight"
+  mkdir -p bench/results
   java "${JAVA_FLAGS[@]}" -cp "$CP" dev.telltale.bench.load.ScaleMain \
-    "url=http://127.0.0.1:$HTTP_PORT/small" idle=10000 inflight=2000
+    "url=http://127.0.0.1:$HTTP_PORT/small" idle=10000 inflight=2000 \
+    | tee "bench/results/scale-$(date -u +%Y%m%dT%H%M%SZ).txt"
   exit 0
 fi
 
