@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # telltale's side-by-side benchmark. Usage (from the repository root):
 #
-#   bash bench/run.sh            # full run: 3 rounds, every scenario, about 13 minutes
+#   bash bench/run.sh            # full run: 3 rounds, every scenario, about 15 minutes
 #   bash bench/run.sh --quick    # 1 short round, about 2 minutes (checks the harness)
 #   bash bench/run.sh --scale    # 10,000 idle keep-alive connections, then 2,000 in flight
 #   bash bench/run.sh --jmh      # JMH micro-benchmarks (-prof gc) and bytes allocated per GET
@@ -15,8 +15,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+ARGS="$*"
 
-ROUNDS=3 WARMUP=2 MEASURE=5 MODE=load
+ROUNDS=3 WARMUP=3 MEASURE=5 MODE=load
 CLIENTS="telltale jdk okhttp jetty apache wrk"
 SCENARIOS="seq1 c64 c256 download tls16"
 while [ $# -gt 0 ]; do
@@ -157,7 +158,7 @@ done
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))," \
     "$(free -g | awk '/Mem:/{print $2}') GiB; $(java -version 2>&1 | head -1);" \
     "$("$NGINX" -v 2>&1 | sed 's/.*: //'); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
-  echo "Command: \`bash bench/run.sh$([ "$ROUNDS" = 1 ] && [ "$MEASURE" = 2 ] && echo ' --quick')\`:" \
+  echo "Command: \`bash bench/run.sh${ARGS:+ $ARGS}\`:" \
     "$ROUNDS round(s), warm-up ${WARMUP} s and ${MEASURE} s measured per run, JVM flags \`${JAVA_FLAGS[*]:0:3}\`."
   echo "Scenarios: seq1 = 1 connection, sequential GETs of 100 B; c64/c256 = 64/256 keep-alive" \
     "connections, 100 B; download = 100 MiB over 1 connection; tls16 = 16 connections over TLS, 100 B."
