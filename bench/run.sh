@@ -143,7 +143,8 @@ for round in $(seq 1 "$ROUNDS"); do
             "warmup=$WARMUP" "measure=$MEASURE" "truststore=$DIR/trust.p12" "out=$OUT.jsonl")
       printf 'round %s  %-9s %-13s ' "$round" "$scenario" "$client"
       if [ "$client" = wrk ]; then
-        java -cp "$CP" dev.telltale.bench.load.WrkMain "${args[@]}" | cut -c1-200
+        java -cp "$CP" dev.telltale.bench.load.WrkMain "${args[@]}" | cut -c1-200 \
+          || echo "{\"client\":\"wrk\",\"scenario\":\"$scenario\",\"failed\":true}"
       else
         java "${JAVA_FLAGS[@]}" -cp "$CP" dev.telltale.bench.load.LoadMain "${args[@]}" | cut -c1-200 \
           || echo "{\"client\":\"$client\",\"scenario\":\"$scenario\",\"failed\":true}"
