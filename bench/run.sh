@@ -128,6 +128,7 @@ lanes_of() {
 }
 
 echo "== $ROUNDS round(s): scenarios [$SCENARIOS], clients [$CLIENTS], warm-up ${WARMUP}s, measured ${MEASURE}s"
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 read -r -a client_list <<< "$CLIENTS"
 n=${#client_list[@]}
 for round in $(seq 1 "$ROUNDS"); do
@@ -161,6 +162,9 @@ done
     "$("$NGINX" -v 2>&1 | sed 's/.*: //'); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
   echo "Command: \`bash bench/run.sh${ARGS:+ $ARGS}\`:" \
     "$ROUNDS round(s), warm-up ${WARMUP} s and ${MEASURE} s measured per run, JVM flags \`${JAVA_FLAGS[*]:0:3}\`."
+  echo "Load average (1 min): $LOAD_START at the start, $(cut -d' ' -f1 /proc/loadavg) at the end" \
+    "(this benchmark alone keeps it near 2; more means other work shared the machine and req/s" \
+    "figures are unreliable; CPU per request is steadier)."
   echo "Scenarios: seq1 = 1 connection, sequential GETs of 100 B; c64/c256 = 64/256 keep-alive" \
     "connections, 100 B; download = 100 MiB over 1 connection; tls16 = 16 connections over TLS, 100 B."
 } > "$DIR/header.md"
