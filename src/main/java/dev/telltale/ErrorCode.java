@@ -67,7 +67,11 @@ public enum ErrorCode {
   OPTION_NOT_SETTABLE(12011),
   /** {@code ERROR_WINHTTP_SHUTDOWN} (12012): the library (the session's I/O) is shutting down. */
   SHUTDOWN(12012),
-  /** {@code ERROR_WINHTTP_LOGIN_FAILURE} (12015): authentication failed. */
+  /**
+   * {@code ERROR_WINHTTP_LOGIN_FAILURE} (12015): authentication failed; also a proxy tunnel that
+   * needs credentials none were given for, or whose credentials the proxy rejected (HTTP 407 to
+   * CONNECT, SOCKS5 authentication).
+   */
   LOGIN_FAILURE(12015),
   /**
    * {@code ERROR_WINHTTP_OPERATION_CANCELLED} (12017): the operation was pending when its handle
@@ -124,6 +128,11 @@ public enum ErrorCode {
    * exception.
    */
   SECURE_FAILURE(12175),
+  /**
+   * {@code ERROR_WINHTTP_AUTODETECTION_FAILED} (12180): the proxy could not be determined; in
+   * telltale, the {@link java.net.ProxySelector} of {@link ProxySettings#selector} threw.
+   */
+  AUTODETECTION_FAILED(12180),
   /**
    * {@code ERROR_WINHTTP_HEADER_COUNT_EXCEEDED} (12181): the response has too many header fields.
    */

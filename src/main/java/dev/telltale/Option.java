@@ -26,6 +26,9 @@ public final class Option<T> {
       EnumSet.of(HandleType.SESSION, HandleType.REQUEST);
   private static final Set<HandleType> SESSION_ONLY = EnumSet.of(HandleType.SESSION);
   private static final Set<HandleType> REQUEST_ONLY = EnumSet.of(HandleType.REQUEST);
+  /** Keep-alive is the one websocket option that can change on a live websocket. */
+  private static final Set<HandleType> WEB_SOCKET_LEVELS =
+      EnumSet.of(HandleType.SESSION, HandleType.REQUEST, HandleType.WEBSOCKET);
 
   /** {@code WINHTTP_OPTION_CONTEXT_VALUE}: the handle's context, as {@link Handle#context()}. */
   public static final Option<Object> CONTEXT_VALUE =
@@ -33,7 +36,11 @@ public final class Option<T> {
 
   /** {@code WINHTTP_OPTION_RESOLVE_TIMEOUT}: time allowed for name resolution (default infinite). */
   public static final Option<Duration> RESOLVE_TIMEOUT = timeout("RESOLVE_TIMEOUT", Timeouts.defaults().resolve());
-  /** {@code WINHTTP_OPTION_CONNECT_TIMEOUT}: time allowed per connection attempt (default 60 s). */
+  /**
+   * {@code WINHTTP_OPTION_CONNECT_TIMEOUT}: time allowed to connect (default 60 s): the whole race
+   * of attempts when a host has several addresses, then again for a proxy tunnel and for the TLS
+   * handshake.
+   */
   public static final Option<Duration> CONNECT_TIMEOUT = timeout("CONNECT_TIMEOUT", Timeouts.defaults().connect());
   /** {@code WINHTTP_OPTION_SEND_TIMEOUT}: time allowed for a pending write to progress (default 30 s). */
   public static final Option<Duration> SEND_TIMEOUT = timeout("SEND_TIMEOUT", Timeouts.defaults().send());
@@ -91,19 +98,76 @@ public final class Option<T> {
   /** {@code WINHTTP_OPTION_WEB_SOCKET_RECEIVE_BUFFER_SIZE} (default 32768). */
   public static final Option<Integer> WEB_SOCKET_RECEIVE_BUFFER_SIZE =
       new Option<>("WEB_SOCKET_RECEIVE_BUFFER_SIZE", Integer.class, 32768, SESSION_AND_REQUEST,
-          v -> v >= 256, "at least 256 bytes");
-  /** {@code WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE} (default 32768). */
+          v -> v >= 256 && v <= 16 << 20, "between 256 bytes and 16 MiB");
+  /**
+   * {@code WINHTTP_OPTION_WEB_SOCKET_SEND_BUFFER_SIZE} (default 32768): a message longer than this
+   * goes out as several frames of at most this size, so sending needs no buffer larger than it.
+   */
   public static final Option<Integer> WEB_SOCKET_SEND_BUFFER_SIZE =
       new Option<>("WEB_SOCKET_SEND_BUFFER_SIZE", Integer.class, 32768, SESSION_AND_REQUEST,
-          v -> v >= 16, "at least 16 bytes");
-  /** {@code WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL}: ping interval, at least 15 s (default off). */
+          v -> v >= 16 && v <= 16 << 20, "between 16 bytes and 16 MiB (it sizes a buffer per websocket)");
+  /**
+   * {@code WINHTTP_OPTION_WEB_SOCKET_KEEPALIVE_INTERVAL}: ping interval, at least 15 s as in WinHTTP
+   * (default off). Settable on the websocket too, where it takes effect at once.
+   */
   public static final Option<Duration> WEB_SOCKET_KEEPALIVE_INTERVAL =
-      new Option<>("WEB_SOCKET_KEEPALIVE_INTERVAL", Duration.class, Duration.ZERO, SESSION_AND_REQUEST,
+      new Option<>("WEB_SOCKET_KEEPALIVE_INTERVAL", Duration.class, Duration.ZERO, WEB_SOCKET_LEVELS,
           v -> v.isZero() || v.compareTo(Duration.ofSeconds(15)) >= 0, "zero (off) or at least 15 s");
+  /**
+   * Offer the permessage-deflate extension (RFC 7692) in the upgrade request (default false; not in
+   * WinHTTP). If the server accepts, whole messages are sent compressed and compressed messages
+   * are inflated, honouring the context-takeover parameters the server chose.
+   */
+  public static final Option<Boolean> WEB_SOCKET_PERMESSAGE_DEFLATE =
+      new Option<>("WEB_SOCKET_PERMESSAGE_DEFLATE", Boolean.class, Boolean.FALSE, SESSION_AND_REQUEST,
+          v -> true, "a boolean");
+  /**
+   * The largest message (after inflating) and frame a websocket accepts from the server, in bytes
+   * (default 16 MiB; not in WinHTTP), set before the upgrade. A larger one fails the connection with close code 1009.
+   */
+  public static final Option<Long> WEB_SOCKET_MAX_MESSAGE_SIZE =
+      new Option<>("WEB_SOCKET_MAX_MESSAGE_SIZE", Long.class, 16L * 1024 * 1024, SESSION_AND_REQUEST,
+          v -> v >= 125, "at least 125 bytes");
+  /**
+   * {@code WINHTTP_OPTION_DECOMPRESSION}: content codings to decode (default none, as in WinHTTP).
+   * When not empty, requests carry {@code Accept-Encoding} with these codings (unless the
+   * application set its own) and a response whose {@code Content-Encoding} is one of them is
+   * decoded while it is read: DATA_AVAILABLE and READ_COMPLETE count decoded bytes. The response
+   * headers stay as received, so {@code Content-Length} still gives the encoded size.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static final Option<Set<Decompression>> DECOMPRESSION =
+      new Option<>("DECOMPRESSION", (Class) Set.class, Set.of(), SESSION_AND_REQUEST, v -> true,
+          "a set of decompression codings");
+  /**
+   * Most decoded bytes one response body may expand to (default 1 GiB); beyond it the read fails
+   * with INVALID_SERVER_RESPONSE. A telltale addition guarding against decompression bombs.
+   */
+  public static final Option<Long> MAX_DECOMPRESSED_SIZE =
+      new Option<>("MAX_DECOMPRESSED_SIZE", Long.class, 1L << 30, SESSION_AND_REQUEST,
+          v -> v >= 1, "at least 1 byte");
+  /**
+   * Most decoded bytes per encoded byte (default 100) once a body has expanded past 1 MiB; beyond
+   * it the read fails with INVALID_SERVER_RESPONSE. A telltale addition: deflate reaches about
+   * 1000:1 on a bomb, while real content rarely exceeds 20:1.
+   */
+  public static final Option<Integer> MAX_DECOMPRESSION_RATIO =
+      new Option<>("MAX_DECOMPRESSION_RATIO", Integer.class, 100, SESSION_AND_REQUEST,
+          v -> v >= 1, "at least 1");
   /** {@code WINHTTP_OPTION_USER_AGENT}: the {@code User-Agent} sent with each request. */
   public static final Option<String> USER_AGENT =
       new Option<>("USER_AGENT", String.class, "telltale/0.1", SESSION_ONLY,
           v -> v.indexOf('\r') < 0 && v.indexOf('\n') < 0, "no CR or LF");
+
+  /**
+   * {@code WINHTTP_OPTION_PROXY}: how requests reach their servers (default
+   * {@link ProxySettings#none()}). Set on the session (or with {@link Session.Builder#proxy}) for
+   * all requests, or on a request before it is sent; a request copies the session's value when it
+   * is created.
+   */
+  public static final Option<ProxySettings> PROXY =
+      new Option<>("PROXY", ProxySettings.class, ProxySettings.none(), SESSION_AND_REQUEST,
+          v -> true, "proxy settings");
 
   private final String name;
   private final Class<T> valueType;

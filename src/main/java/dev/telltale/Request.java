@@ -6,6 +6,9 @@ import dev.telltale.internal.Op;
 import dev.telltale.internal.Origin;
 import dev.telltale.internal.RequestBuilderAccess;
 import dev.telltale.internal.RequestMessage;
+import dev.telltale.internal.WebSocketHandover;
+import dev.telltale.internal.WsUpgradeOffer;
+import dev.telltale.internal.auth.Authenticator;
 import dev.telltale.internal.http1.Http1RequestWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -145,9 +148,16 @@ public final class Request implements Handle {
         connect.port() == 0 ? (secure ? 443 : 80) : connect.port())
         .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
         .withProtocols(core.session().secureProtocols());
+    WsUpgradeOffer upgrade = null;
+    if (Boolean.TRUE.equals(core.value(Option.UPGRADE_TO_WEB_SOCKET))) {
+      // a fresh key for every send (RFC 6455 §4.1), checked against the 101's Sec-WebSocket-Accept
+      upgrade = WsUpgradeOffer.create(Boolean.TRUE.equals(core.value(Option.WEB_SOCKET_PERMESSAGE_DEFLATE)));
+      upgrade.addFields(all);
+    }
     Op op = new Op(AsyncApi.SEND_REQUEST);
     RequestMessage message = new RequestMessage(method, path, origin, all);
-    exchange.loop().execute(() -> exchange.send(op, message, body, total));
+    WsUpgradeOffer offer = upgrade;
+    exchange.loop().execute(() -> exchange.send(op, message, body, total, offer));
     return op.future();
   }
 
@@ -223,11 +233,80 @@ public final class Request implements Handle {
   }
 
   /**
-   * {@code WinHttpWebSocketCompleteUpgrade}: turns a request answered with 101 into a
-   * {@link WebSocket}.
+   * {@code WinHttpSetCredentials}: the user and password to answer {@code target}'s challenges
+   * with, using {@code scheme}. They apply from the next send on (set them before
+   * {@link #sendRequest()}, or before sending again after a 401).
    *
-   * @throws HandleException INCORRECT_HANDLE_STATE if the response is not a 101, or
-   *     INVALID_OPERATION while WebSocket support is not available in this version
+   * <p>With credentials set, a 401 (server) or 407 (proxy) whose challenges include
+   * {@code scheme} is answered once automatically: the response body is discarded (the connection
+   * is kept when it can be), and the request goes again with {@code Authorization} (or
+   * {@code Proxy-Authorization}), as an internal cycle like a redirect's (SENDING_REQUEST,
+   * REQUEST_SENT, RECEIVING_RESPONSE, RESPONSE_RECEIVED) before the one HEADERS_AVAILABLE. If that
+   * answer is refused too, the second 401/407 is what {@link #receiveResponse()} delivers. Basic
+   * server credentials go out pre-emptively, with the first attempt, as in WinHTTP; Digest needs
+   * the server's nonce first, and once it has one, later sends on this handle reuse it with an
+   * incremented nonce count. Server credentials go only to the origin (scheme, host and port) the
+   * request was sent to: never to another origin after a redirect.
+   *
+   * <p>A challenge is not answered when the request body was streamed through
+   * {@link #writeData} (it cannot be sent twice): the 401/407 is delivered to the application,
+   * which may send again with the body. Proxy credentials are sent only in answer to a 407.
+   *
+   * @param target whose challenge the credentials answer
+   * @param scheme {@link AuthScheme#BASIC} or {@link AuthScheme#DIGEST}
+   * @throws IllegalArgumentException if an argument is null
+   * @throws HandleException INVALID_PARAMETER for a scheme telltale cannot answer (NTLM,
+   *     Negotiate, Passport)
+   */
+  public void setCredentials(AuthTarget target, AuthScheme scheme, String user, String password) {
+    core.checkOpen();
+    if (target == null || scheme == null || user == null || password == null) {
+      throw new IllegalArgumentException("setCredentials needs a target, a scheme, a user and a "
+          + "password (an empty password is allowed, null is not)");
+    }
+    if (!scheme.isSupported()) {
+      throw new HandleException(ErrorCode.INVALID_PARAMETER, scheme
+          + " authentication is not supported by telltale: use BASIC or DIGEST");
+    }
+    exchange.loop().execute(() -> exchange.setCredentials(target, scheme, user, password));
+  }
+
+  /**
+   * {@code WinHttpQueryAuthSchemes}: the schemes a 401 or 407 response offers, the first of them
+   * (the server's preference) and who asked.
+   *
+   * @throws HandleException INCORRECT_HANDLE_STATE before the headers are available;
+   *     INVALID_OPERATION if the response is not a 401 or 407 or offers no scheme telltale knows
+   */
+  public AuthSchemes queryAuthSchemes() {
+    core.checkOpen();
+    ResponseHeaders headers = exchange.publishedHeaders;
+    if (headers == null) {
+      throw new HandleException(ErrorCode.INCORRECT_HANDLE_STATE,
+          "the response headers are not available yet: call receiveResponse first");
+    }
+    int status = headers.statusCode();
+    AuthSchemes schemes = Authenticator.schemesOf(status,
+        headers.values(Authenticator.challengeField(status)));
+    if (schemes == null) {
+      throw new HandleException(ErrorCode.INVALID_OPERATION, status == 401 || status == 407
+          ? "the " + status + " response offers no authentication scheme telltale knows"
+          : "no authentication challenge: the response status is " + status + ", not 401 or 407");
+    }
+    return schemes;
+  }
+
+  /**
+   * {@code WinHttpWebSocketCompleteUpgrade}: turns a request sent with {@link
+   * Option#UPGRADE_TO_WEB_SOCKET} and answered with a valid 101 into a {@link WebSocket}, which
+   * takes over the connection. HANDLE_CREATED (payload: the websocket) is delivered through this
+   * request before the call returns. The request may be closed right after (rule 24); its headers
+   * stay queryable until then, and sending it again with the option set gives a new websocket.
+   *
+   * @param context the websocket's context (rule 2); may be null
+   * @return the new websocket handle
+   * @throws HandleException INCORRECT_HANDLE_STATE if the response is not a 101 to an upgrade
+   *     request, or its connection was taken by an earlier completeUpgrade
    */
   public WebSocket completeUpgrade(Object context) {
     core.checkOpen();
@@ -236,8 +315,15 @@ public final class Request implements Handle {
       throw new HandleException(ErrorCode.INCORRECT_HANDLE_STATE,
           "completeUpgrade needs a 101 Switching Protocols response");
     }
-    throw new HandleException(ErrorCode.INVALID_OPERATION,
-        "WebSocket support is not available in this version of telltale");
+    WebSocketHandover handover = exchange.takeUpgrade();
+    if (handover == null) {
+      throw new HandleException(ErrorCode.INCORRECT_HANDLE_STATE, "completeUpgrade needs a 101 to a "
+          + "request sent with UPGRADE_TO_WEB_SOCKET whose connection was not taken already");
+    }
+    WebSocket socket = new WebSocket(this, core, handover, context);
+    core.announceCreated(socket);
+    socket.start();
+    return socket;
   }
 
   /** Applies {@code WinHttpSetTimeouts} to this request only. */

@@ -3,6 +3,7 @@ package dev.telltale;
 import dev.telltale.internal.HandleCore;
 import dev.telltale.internal.SessionCore;
 import dev.telltale.internal.tls.TlsContext;
+import java.net.CookieHandler;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -34,8 +35,10 @@ public final class Session implements Handle {
         new TlsContext(builder.sslContext, builder.trustManager, builder.keyManager));
     this.core = new HandleCore(this, HandleType.SESSION, null, engine);
     engine.bind(core);
+    engine.cookieHandler(builder.cookieHandler);
     this.sslContext = builder.sslContext;
     core.setOption(Option.USER_AGENT, builder.userAgent);
+    core.setOption(Option.PROXY, builder.proxy);
     applyTimeouts(builder.timeouts);
   }
 
@@ -164,8 +167,19 @@ public final class Session implements Handle {
     private NameResolver resolver = NameResolver.SYSTEM;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private CookieHandler cookieHandler;
+    private ProxySettings proxy = ProxySettings.none();
 
     private Builder() {}
+
+    /**
+     * How requests reach their servers (default {@link ProxySettings#none()}): the session's
+     * {@link Option#PROXY}, which each request copies when it is created.
+     */
+    public Builder proxy(ProxySettings proxy) {
+      this.proxy = Objects.requireNonNull(proxy, "proxy");
+      return this;
+    }
 
     /** The {@code User-Agent} sent with each request (WinHttpOpen's agent string). */
     public Builder userAgent(String userAgent) {
@@ -242,6 +256,20 @@ public final class Session implements Handle {
         throw new IllegalArgumentException("idleTimeout must be positive: " + idleTimeout);
       }
       this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /**
+     * Keeps cookies with {@code handler} (default: none; cookies are off, as in WinHTTP without
+     * a cookie store). Before each request is sent (each redirect hop and authentication retry
+     * too) the handler's {@code Cookie} values for the request URI are added, unless the
+     * application set its own {@code Cookie} header; every final response, including redirects
+     * and 401s, passes its header fields to {@link CookieHandler#put}. The JDK's
+     * {@link java.net.CookieManager} works as is. The handler runs on the I/O threads and must not
+     * block; an exception it throws is logged and the request goes on without that cookie step.
+     */
+    public Builder cookieHandler(CookieHandler handler) {
+      this.cookieHandler = Objects.requireNonNull(handler, "handler");
       return this;
     }
 

@@ -47,6 +47,7 @@ class ErrorCodeTest {
     expected.put("HEADER_ALREADY_EXISTS", 12155);
     expected.put("REDIRECT_FAILED", 12156);
     expected.put("SECURE_FAILURE", 12175);
+    expected.put("AUTODETECTION_FAILED", 12180);
     expected.put("HEADER_COUNT_EXCEEDED", 12181);
     expected.put("HEADER_SIZE_OVERFLOW", 12182);
     expected.put("CHUNKED_ENCODING_HEADER_SIZE_OVERFLOW", 12183);

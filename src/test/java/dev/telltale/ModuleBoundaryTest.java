@@ -31,9 +31,15 @@ class ModuleBoundaryTest {
   private static final List<String> CODEC_PACKAGES =
       List.of("dev/telltale/internal/http1", "dev/telltale/internal/ws");
 
-  /** What a codec may import: buffers, charsets, collections and the pure helpers of util. */
+  /**
+   * What a codec may import: buffers, charsets, collections (and java.util.zip, for
+   * permessage-deflate), the pure helpers of util, and the WebSocket handshake's SHA-1, Base64 and
+   * random key.
+   */
   private static final Pattern ALLOWED_IMPORT = Pattern.compile(
-      "java\\.nio\\.ByteBuffer|java\\.nio\\.charset\\..+|java\\.util\\.(?!concurrent)[A-Za-z.]+"
+      "java\\.nio\\.ByteBuffer|java\\.nio\\.ByteOrder|java\\.nio\\.charset\\..+"
+          + "|java\\.util\\.(?!concurrent)[A-Za-z.]+|java\\.util\\.Base64"
+          + "|java\\.security\\.(MessageDigest|NoSuchAlgorithmException|SecureRandom)"
           + "|dev\\.telltale\\.internal\\.util\\.(?!Clock)\\w+");
   /** Uses that need no import (java.lang) or could be written fully qualified. */
   private static final Pattern FORBIDDEN_USE = Pattern.compile(

@@ -3,6 +3,7 @@ package dev.telltale.internal;
 import dev.telltale.internal.loop.EventLoop;
 import dev.telltale.internal.loop.IoHandler;
 import dev.telltale.internal.loop.Transport;
+import dev.telltale.internal.proxy.RefusedConnect;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -45,6 +46,10 @@ public final class Connection implements IoHandler {
   long idleSince;
   dev.telltale.internal.loop.Deadline idleEviction;
   EventLoop evictionLoop;
+  /** False for a connection that must be closed after its exchange (see {@link #refuseTunnel}). */
+  private boolean reusable = true;
+  /** A refused CONNECT's answer the next exchange receives instead of sending; else null. */
+  private RefusedConnect refusedConnect;
 
   Connection(Origin origin, Transport transport, InetSocketAddress remote) {
     this.origin = origin;
@@ -105,6 +110,28 @@ public final class Connection implements IoHandler {
 
   void countExchange() {
     exchanges++;
+  }
+
+  /**
+   * The proxy answered this connection's CONNECT with {@code refusal}: the exchange that gets the
+   * connection sends nothing and receives that answer, and the connection is never pooled (it
+   * reaches the proxy, not the tunnel its route promises).
+   */
+  void refuseTunnel(RefusedConnect refusal) {
+    refusedConnect = refusal;
+    reusable = false;
+  }
+
+  /** The refused CONNECT's answer waiting here, once; null if there is none. */
+  RefusedConnect takeRefusedConnect() {
+    RefusedConnect refusal = refusedConnect;
+    refusedConnect = null;
+    return refusal;
+  }
+
+  /** Whether the pool may keep this connection after a clean exchange. */
+  boolean reusable() {
+    return reusable;
   }
 
   public boolean isClosed() {

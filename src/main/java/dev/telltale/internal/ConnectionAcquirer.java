@@ -13,11 +13,19 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import dev.telltale.HttpException;
 import dev.telltale.Option;
+import dev.telltale.ProxySettings;
+import dev.telltale.internal.proxy.ConnectRequest;
+import dev.telltale.internal.proxy.ProxyHop;
+import dev.telltale.internal.proxy.RefusedConnect;
+import dev.telltale.internal.proxy.ProxyRouting;
 import dev.telltale.StatusEvent;
 import dev.telltale.internal.loop.EventLoop;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gets an exchange its connection: a pooled one (no notifications, rule 13), a place in the
@@ -25,14 +33,24 @@ import java.util.List;
  * whose steps it reports as RESOLVING_NAME, NAME_RESOLVED, CONNECTING_TO_SERVER and
  * CONNECTED_TO_SERVER. Runs on the exchange's loop; keeps the pool's count of connections right
  * whatever happens (a cancelled request gives its place or its connection back).
+ *
+ * <p>When a ProxySelector lists several ways, a proxy that cannot be reached (refused, timed out,
+ * its name unknown, or CONNECT refused) is reported to {@code ProxySelector.connectFailed} and the
+ * next entry is tried, each attempt with its own connect notifications. A WebSocket upgrade
+ * through an HTTP proxy always tunnels (see {@link ProxyHop#alwaysTunnel}).
  */
 final class ConnectionAcquirer
-    implements Connector.Listener, ConnectionPool.Waiter, TlsHandshake.Listener {
+    implements Connector.Listener, ConnectionPool.Waiter, TlsHandshake.Listener, ProxyTunnel.Listener {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionAcquirer.class);
+
   /** Told the outcome, on the loop. */
   interface Client {
     void onConnection(Connection connection, boolean reused);
 
     void onAcquireFailed(HttpException error);
+
+    /** {@code hop} with the request's own proxy credentials when the proxy settings have none. */
+    ProxyHop credentialed(ProxyHop hop);
   }
 
   private final EventLoop loop;
@@ -41,8 +59,19 @@ final class ConnectionAcquirer
   private final ConnectionPool pool;
   private final Client client;
   private final TimingRecorder timing;
+  /** The request's origin without a proxy, as the exchange asked for it. */
+  private Origin requested;
+  /** The ways to {@link #requested} and the index of the one being tried. */
+  private ProxyRouting.Route ways;
+  private int attempt;
+  /** Each way tried in vain so far, with why, for the final error. */
+  private final List<String> tried = new ArrayList<>();
   private Origin origin;
   private Connector connector;
+  /** The CONNECT or SOCKS5 handshake under way, so that cancel() can end it; else null. */
+  private ProxyTunnel tunnel;
+  /** The TLS handshake in progress, so that cancel() can end it. */
+  private TlsHandshake handshake;
   private boolean queued;
   private boolean active;
   private ConnectionEvent jfrEvent;
@@ -56,10 +85,59 @@ final class ConnectionAcquirer
     this.client = client;
   }
 
-  /** Starts getting a connection to {@code target}. */
-  void acquire(Origin target) {
-    origin = target;
+  /**
+   * The request's origin with the first proxy its PROXY option picks for it (DETECTING_PROXY first
+   * when a ProxySelector is asked), the others kept for failover; or null after reporting a
+   * selector failure to the client.
+   */
+  private Origin route(Origin target) {
+    ProxySettings settings = core.value(Option.PROXY);
+    if (settings.kind() == ProxySettings.Kind.SELECTOR && !settings.bypasses(target.host(), target.port())
+        && events.wants(CallbackStatus.DETECTING_PROXY)) {
+      events.emit(StatusEvent.DetectingProxy.INSTANCE);
+    }
+    try {
+      ways = ProxyRouting.route(settings, target.secure(), target.host(), target.port());
+    } catch (RuntimeException e) {
+      active = false;
+      client.onAcquireFailed(new HttpException(ErrorCode.AUTODETECTION_FAILED,
+          "the proxy selector failed for " + target + ": " + e, e));
+      return null;
+    }
+    requested = target;
+    attempt = 0;
+    tried.clear();
+    return candidate();
+  }
+
+  /**
+   * The origin through the way being tried. A WebSocket upgrade to a plain ws:// origin through an
+   * HTTP proxy tunnels with CONNECT, as browsers, OkHttp and Jetty do: proxies in absolute form do
+   * not forward {@code Upgrade} (tinyproxy drops it), and the tunnel flag keeps such connections
+   * apart from absolute-form ones in the pool.
+   */
+  private Origin candidate() {
+    ProxyHop hop = ways.candidates().get(attempt).hop();
+    if (hop == null) {
+      return requested.via(null);
+    }
+    boolean upgrade = Boolean.TRUE.equals(core.value(Option.UPGRADE_TO_WEB_SOCKET));
+    return requested.via(client.credentialed(hop).withAlwaysTunnel(upgrade && !requested.secure()));
+  }
+
+  /** Starts getting a connection to {@code target}, through the proxy its settings pick. */
+  void acquire(Origin request) {
     active = true;
+    Origin target = route(request);
+    if (target == null) {
+      return;
+    }
+    lease(target);
+  }
+
+  /** Takes a pooled connection to {@code target}, a place in its queue, or opens one. */
+  private void lease(Origin target) {
+    origin = target;
     ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this, loop);
     if (lease instanceof ConnectionPool.Reuse reuse) {
       timing.notQueued();
@@ -73,9 +151,13 @@ final class ConnectionAcquirer
   }
 
   /** Opens a fresh connection in place of one that just died (a retry). */
-  void replace(Origin target) {
-    origin = target;
+  void replace(Origin request) {
     active = true;
+    Origin target = route(request);
+    if (target == null) {
+      return;
+    }
+    origin = target;
     pool.reserve(target);
     open();
   }
@@ -83,6 +165,12 @@ final class ConnectionAcquirer
   /** The request no longer wants a connection: give back whatever is under way. */
   void cancel() {
     active = false;
+    if (tunnel != null) {
+      tunnel.abandon(); // a silent proxy would otherwise hold the socket until CONNECT_TIMEOUT
+    }
+    if (handshake != null) {
+      handshake.abandon(); // so would a server that never answers the ClientHello
+    }
     if (connector != null) {
       connector.abandon();
       connector = null;
@@ -193,11 +281,122 @@ final class ConnectionAcquirer
     if (events.wants(CallbackStatus.CONNECTED_TO_SERVER)) {
       events.emit(new StatusEvent.ConnectedToServer(connection.remoteAddress()));
     }
+    if (origin.proxy() != null && origin.proxy().tunnels(origin.secure())) {
+      tunnel = new ProxyTunnel(connection, core.session().proxyWantsBasic(anonymous(origin.proxy())),
+          core.session().userAgent(), core.value(Option.CONNECT_TIMEOUT), this);
+      tunnel.start();
+    } else {
+      afterTunnel(connection);
+    }
+  }
+
+  private void afterTunnel(Connection connection) {
     if (origin.secure()) {
       startTls(connection);
     } else {
       deliver(connection, false);
     }
+  }
+
+  @Override
+  public void tunnelOpen(Connection connection) {
+    tunnel = null;
+    if (!active) {
+      pool.discard(connection);
+      return;
+    }
+    afterTunnel(connection);
+  }
+
+  @Override
+  public void tunnelFailed(Connection connection, HttpException error) {
+    tunnel = null;
+    pool.discard(connection);
+    if (!active) {
+      return;
+    }
+    commitJfr(connection, error.code());
+    // a proxy that refuses CONNECT (or whose SOCKS5 server cannot connect) may have a sibling that
+    // can; a rejected login or a timeout after the proxy accepted is not a proxy that is down
+    if (error.code() == ErrorCode.CANNOT_CONNECT && failOver(error)) {
+      return;
+    }
+    active = false;
+    client.onAcquireFailed(finalError(error));
+  }
+
+  /**
+   * Records why the way being tried failed, tells the selector, and tries the next way if there is
+   * one; false when there is none (the caller reports {@link #finalError}).
+   */
+  private boolean failOver(HttpException error) {
+    ProxyRouting.Candidate failed = ways.candidates().get(attempt);
+    tried.add(failed + " (" + error.getMessage() + ")");
+    try {
+      // on the I/O thread, as documented on ProxySettings.selector: the selector must not block
+      ways.connectFailed(failed, error);
+    } catch (RuntimeException e) {
+      log.debug("ProxySelector.connectFailed threw for {}; ignored", failed, e);
+    }
+    if (attempt + 1 >= ways.candidates().size()) {
+      return false;
+    }
+    attempt++;
+    log.debug("{} failed for {}; trying {}", failed, requested, ways.candidates().get(attempt));
+    lease(candidate());
+    return true;
+  }
+
+  /** {@code last}, or when several ways were tried, the same code naming each with its failure. */
+  private HttpException finalError(HttpException last) {
+    List<String> all = new ArrayList<>(tried);
+    if (all.size() == attempt) { // a failure that ends the trying (a rejected login) is not in it yet
+      all.add(ways.candidates().get(attempt) + " (" + last.getMessage() + ")");
+    }
+    if (all.size() < 2) {
+      return last;
+    }
+    return new HttpException(last.code(), "none of the ways the proxy selector offered to "
+        + requested + " worked; tried " + String.join("; ", all), last);
+  }
+
+  @Override
+  public void tunnelWantsCredentials(Connection connection) {
+    tunnel = null;
+    // remembered for the session: later tunnels through this proxy send the credentials at once
+    core.session().rememberProxyWantsBasic(anonymous(origin.proxy()));
+    pool.discard(connection);
+    if (!active) {
+      return;
+    }
+    pool.reserve(origin);
+    open();
+  }
+
+  @Override
+  public void tunnelRefused(Connection connection, RefusedConnect refusal) {
+    tunnel = null;
+    if (!active) {
+      pool.discard(connection);
+      return;
+    }
+    if (ConnectRequest.offersBasic(refusal.head())) {
+      // the application answers it (WinHTTP's 407, setCredentials(PROXY), send again): that next
+      // tunnel sends the Basic credentials at once instead of meeting the same 407 first
+      core.session().rememberProxyWantsBasic(anonymous(origin.proxy()));
+    }
+    connection.refuseTunnel(refusal); // the request receives the 407; the connection is closed after it
+    active = false;
+    commitJfr(connection, ErrorCode.LOGIN_FAILURE);
+    client.onConnection(connection, false);
+  }
+
+  /**
+   * What the session remembers a proxy by when it asked for Basic: its place, not the credentials
+   * it was given, so credentials set after its 407 go out with the next CONNECT.
+   */
+  private static ProxyHop anonymous(ProxyHop hop) {
+    return hop.withCredentials(null, null).withAlwaysTunnel(false);
   }
 
   private void startTls(Connection connection) {
@@ -211,11 +410,13 @@ final class ConnectionAcquirer
       return;
     }
     connection.useTransport(tls);
-    new TlsHandshake(connection, tls, core.value(Option.CONNECT_TIMEOUT), this).start();
+    handshake = new TlsHandshake(connection, tls, core.value(Option.CONNECT_TIMEOUT), this);
+    handshake.start();
   }
 
   @Override
   public void handshakeDone(Connection connection) {
+    handshake = null;
     timing.tlsDone(Clock.nanoTime());
     if (!active) {
       pool.discard(connection);
@@ -226,6 +427,7 @@ final class ConnectionAcquirer
 
   @Override
   public void handshakeFailed(Connection connection, Exception failure) {
+    handshake = null;
     pool.discard(connection);
     if (!active) {
       return;
@@ -275,9 +477,15 @@ final class ConnectionAcquirer
     commitJfr(null, error.code());
     connector = null;
     pool.forget(origin);
-    if (active) {
-      active = false;
-      client.onAcquireFailed(error);
+    if (!active) {
+      return;
     }
+    ErrorCode code = error.code();
+    if ((code == ErrorCode.CANNOT_CONNECT || code == ErrorCode.TIMEOUT
+        || code == ErrorCode.NAME_NOT_RESOLVED) && failOver(error)) {
+      return;
+    }
+    active = false;
+    client.onAcquireFailed(finalError(error));
   }
 }

@@ -133,6 +133,10 @@ public final class ConnectionPool {
    * first waiter gets it at once; otherwise it waits idle, watched for the server closing it.
    */
   public void release(Connection connection) {
+    if (!connection.reusable()) {
+      discard(connection); // whoever hands it back, it is closed: nothing may take it over
+      return;
+    }
     // Set up idle watching while this loop still owns the connection: once it is in the idle list
     // another loop may take it at any moment.
     connection.releaseBufferIfEmpty();

@@ -1,5 +1,7 @@
 package dev.telltale.internal;
 
+import dev.telltale.AuthScheme;
+import dev.telltale.AuthTarget;
 import dev.telltale.ConnectionInfo;
 import dev.telltale.CallbackStatus;
 import dev.telltale.ErrorCode;
@@ -8,16 +10,10 @@ import dev.telltale.RequestTimings;
 import dev.telltale.internal.util.Clock;
 import dev.telltale.Option;
 import dev.telltale.ResponseHeaders;
-import dev.telltale.SecurityFlag;
 import dev.telltale.StatusEvent;
-import dev.telltale.Timeouts;
+import dev.telltale.internal.proxy.ProxyHop;
 import dev.telltale.internal.http1.BodyDecoder;
 import dev.telltale.internal.http1.ChunkedBodyEncoder;
-import dev.telltale.internal.http1.Http1Framing;
-import dev.telltale.internal.http1.Http1ResponseParser;
-import dev.telltale.internal.http1.ProtocolViolation;
-import dev.telltale.internal.http1.ResponseHead;
-import dev.telltale.internal.loop.TimerSlot;
 import dev.telltale.internal.tls.TlsTransport;
 import dev.telltale.internal.loop.EventLoop;
 import java.io.IOException;
@@ -32,13 +28,18 @@ import java.util.List;
  * the connection back the moment the body is complete. Every method runs on {@link #loop}; the
  * public {@code Request} submits to it, so nothing here needs a lock.
  *
+ * <p>This class is the state machine: the phase, the operations' checks, the connection and its
+ * failures, close. The two sides of the exchange are roles of their own, on the same loop:
+ * {@link RequestWriter} (the request on the wire, and what a final head means for it: redirect,
+ * auth retry) and {@link ResponseReader} (heads, the body, receiveResponse and the body
+ * operations); they move the phase and the connection through the package-private hooks here.
+ *
  * <p>Operations are {@link Op}s: each completes exactly once, with its completion notification
  * first and its future second (both through the request's {@link CallbackDispatcher}).
  */
 public final class Exchange implements Connection.User, ConnectionAcquirer.Client {
-  private static final long CONTINUE_WAIT_NANOS = 1_000_000_000L;
-
-  private enum Phase {
+  /** Where the request is; the two sides move it through theirs with {@link #enter}. */
+  enum Phase {
     IDLE, CONNECTING, SENDING, CONTINUE_WAIT, BODY_OPEN, REQUEST_DONE, HEAD_WAIT, BODY, COMPLETE, FAILED, CLOSED
   }
 
@@ -49,32 +50,20 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private final ExchangeIo io;
 
   private Phase phase = Phase.IDLE;
-  private RequestMessage message;
-  private RequestBody body = RequestBody.none();
-  private boolean requestSaysClose;
-  private long bytesSent;
 
   private Op sendOp;
   private Op writeOp;
-  private Op receiveOp;
-  private Op dataOp;
   private HttpException storedFailure;
 
   private Connection conn;
   private final ConnectionAcquirer acquirer;
   private boolean reusedConnection;
   private boolean retried;
-  private boolean responseBytesSeen;
-  private int redirectsFollowed;
-  private Http1ResponseParser parser;
-  private ResponseHead head;
-  private ResponseHeaders headers;
-  private BodyDecoder decoder;
-  private boolean closeEventsDue;
-  private final TimerSlot responseDeadline = new TimerSlot();
+  private final ResponseReader response;
+  private final RequestWriter request;
+  private final ExchangeFeatures features;
   private final RequestTelemetry telemetry = new RequestTelemetry();
   private final TimingRecorder timing = telemetry.timing;
-  private final TimerSlot continueDeadline = new TimerSlot();
 
   public Exchange(HandleCore core, EventLoop loop) {
     this.core = core;
@@ -83,6 +72,14 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     this.loop = loop;
     this.io = new ExchangeIo(this);
     this.acquirer = new ConnectionAcquirer(loop, core, this, timing);
+    this.features = new ExchangeFeatures(core);
+    this.response = new ResponseReader(this, core, io, timing, features);
+    this.request = new RequestWriter(this, core, loop, io, timing, features, response);
+  }
+
+  /** {@code Request.setCredentials}, on the loop: applies from the next attempt on. */
+  public void setCredentials(AuthTarget target, AuthScheme scheme, String user, String password) {
+    features.auth.setCredentials(target, scheme, user, password);
   }
 
   public EventLoop loop() {
@@ -110,30 +107,30 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   // ---------------------------------------------------------------- operations (on the loop)
 
   /** sendRequest: {@code totalLength} -1 means chunked upload. */
-  public void send(Op op, RequestMessage request, ByteBuffer optional, long total) {
+  public void send(Op op, RequestMessage message, ByteBuffer optional, long total) {
+    send(op, message, optional, total, null);
+  }
+
+  /** sendRequest, as a websocket upgrade when {@code upgrade} is not null. */
+  public void send(Op op, RequestMessage message, ByteBuffer optional, long total,
+      WsUpgradeOffer upgrade) {
     if (phase == Phase.CLOSED) {
       cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
     if (!(phase == Phase.IDLE || phase == Phase.COMPLETE || phase == Phase.FAILED || phase == Phase.BODY)
-        || sendOp != null || receiveOp != null || dataOp != null || writeOp != null) {
+        || sendOp != null || response.busy() || writeOp != null) {
       stateError(op, "sendRequest while a request is in progress on this handle");
       return;
     }
     if (phase == Phase.BODY) {
       abandonConnection(); // a new send on the same handle discards the unread response
     }
-    message = request;
-    this.body = new RequestBody(optional, total, request.fieldHasToken("Expect", "100-continue"));
-    requestSaysClose = request.fieldHasToken("Connection", "close")
-        || Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE));
+    response.releaseUpgrade(); // a new send on the same handle gives up a websocket not taken
+    request.begin(message, optional, total);
     storedFailure = null;
-    head = null;
-    headers = null;
     publishedHeaders = null;
-    decoder = null;
-    closeEventsDue = false;
-    redirectsFollowed = 0;
+    response.reset(upgrade);
     retried = false;
     sendOp = op;
     telemetry.begin();
@@ -151,13 +148,14 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       return;
     }
     int n = src.remaining();
-    String refusal = body.refuseWrite(n);
+    String refusal = request.body().refuseWrite(n);
     if (refusal != null) {
       fail(op, new HttpException(ErrorCode.INVALID_PARAMETER, refusal));
       return;
     }
     writeOp = op;
-    io.write(conn, body.frame(src), () -> {
+    io.write(conn, request.body().frame(src), () -> {
+      RequestBody body = request.body();
       body.wrote(n);
       timing.bodyWritten(n);
       if (!body.moreExpected()) {
@@ -175,29 +173,29 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
-    if (receiveOp != null || headers != null || phase == Phase.IDLE || phase == Phase.FAILED
-        || phase == Phase.COMPLETE && head != null) {
+    if (response.receivePending() || response.headersDelivered() || phase == Phase.IDLE || phase == Phase.FAILED
+        || phase == Phase.COMPLETE && response.head() != null) {
       stateError(op, "receiveResponse needs a sent request whose response was not received yet");
       return;
     }
     if (phase == Phase.BODY_OPEN) {
-      if (!body.chunked() || writeOp != null) {
+      if (!request.body().chunked() || writeOp != null) {
         stateError(op, "receiveResponse before the declared request body was written");
         return;
       }
-      receiveOp = op;
+      response.expect(op);
       phase = Phase.SENDING;
       io.write(conn, new ByteBuffer[] {ChunkedBodyEncoder.lastChunk()}, () -> {
         phase = Phase.REQUEST_DONE;
-        startReceive();
+        response.startReceive();
       });
       return;
     }
-    receiveOp = op;
+    response.expect(op);
     if (storedFailure != null) {
       failAll(storedFailure);
     } else if (phase == Phase.REQUEST_DONE) {
-      startReceive();
+      response.startReceive();
     } // else: sending is still in progress; requestWritten() starts the receive
   }
 
@@ -207,15 +205,13 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       cancelledByClose(op); // the handle closed between the call's check and this task
       return;
     }
-    if (dataOp != null || !(phase == Phase.BODY || phase == Phase.COMPLETE) || headers == null) {
+    if (response.dataPending() || !(phase == Phase.BODY || phase == Phase.COMPLETE) || !response.headersDelivered()) {
       stateError(op, dst == null
           ? "queryDataAvailable needs the response headers first"
           : "readData needs the response headers first");
       return;
     }
-    dataOp = op;
-    op.buffer = dst;
-    serveData();
+    response.serve(op, dst);
   }
 
   /** Handle close: cancel what is pending, let go of the connection, then HANDLE_CLOSING. */
@@ -228,10 +224,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
       ended(ErrorCode.OPERATION_CANCELLED.name()); // closed before the request ended
     }
     phase = Phase.CLOSED;
+    response.releaseDecoding();
     cancelTimers();
     acquirer.cancel();
     HttpException cancelled = null; // built only when an operation is pending: most closes have none
-    for (Op op : new Op[] {sendOp, writeOp, receiveOp, dataOp}) {
+    for (Op op : new Op[] {sendOp, writeOp, response.takeReceiveOp(), response.takeDataOp()}) {
       if (op != null) {
         if (cancelled == null) {
           cancelled = new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
@@ -239,12 +236,14 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
         fail(op, cancelled);
       }
     }
-    sendOp = writeOp = receiveOp = dataOp = null;
+    sendOp = writeOp = null;
+    response.releaseUpgrade();
     if (conn != null) {
       Connection c = conn;
       conn = null;
-      if (bodyUnread && decoder != null && !decoder.closeDelimited() && head.keepAlive() && !requestSaysClose) {
-        new ConnectionDrainer(c, decoder, session.pool(), core.value(Option.MAX_RESPONSE_DRAIN_SIZE),
+      BodyDecoder rest = bodyUnread ? response.drainable(request.saysClose()) : null;
+      if (rest != null) {
+        new ConnectionDrainer(c, rest, session.pool(), core.value(Option.MAX_RESPONSE_DRAIN_SIZE),
             core.value(Option.RECEIVE_TIMEOUT)).start(loop);
       } else {
         discard(c);
@@ -258,7 +257,12 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   private void acquireConnection() {
     phase = Phase.CONNECTING;
     timing.acquiring(Clock.nanoTime());
-    acquirer.acquire(message.origin);
+    acquirer.acquire(request.message().origin);
+  }
+
+  @Override
+  public ProxyHop credentialed(ProxyHop hop) {
+    return features.credentialed(hop);
   }
 
   @Override
@@ -288,7 +292,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     } catch (IOException e) {
       discard(connection);
       if (reused) {
-        acquirer.replace(message.origin); // a pooled connection that cannot be registered is dead
+        acquirer.replace(request.message().origin); // a pooled connection that cannot be registered is dead
         return;
       }
       failAll(new HttpException(ErrorCode.CONNECTION_ERROR, "cannot use " + connection + ": " + e, e));
@@ -300,248 +304,84 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     connection.localAddress(); // read while the socket is open: it stays known after close
     servedBy = connection; // volatile: publishes the connection for connectionInfo()
     securityInfo = connection.transport() instanceof TlsTransport tls ? tls.info() : null;
-    responseBytesSeen = false;
+    response.newConnection();
     connection.countExchange();
-    writeRequest();
+    request.writeRequest(reused);
   }
 
-  // ---------------------------------------------------------------- sending
+  // ---------------------------------------------------------------- hooks for the two sides
 
-  private void writeRequest() {
-    phase = Phase.SENDING;
-    timing.sending(Clock.nanoTime(), reusedConnection);
-    if (events.wants(CallbackStatus.SENDING_REQUEST)) {
-      events.emit(StatusEvent.SendingRequest.INSTANCE);
-    }
-    ByteBuffer headBytes = message.encodeHead(core.session().userAgent(), body.declaredLength(),
-        Boolean.TRUE.equals(core.value(Option.DISABLE_KEEP_ALIVE)));
-    bytesSent = headBytes.remaining();
-    if (body.waitsForContinue()) {
-      io.write(conn, new ByteBuffer[] {headBytes}, this::awaitContinue);
-      return;
-    }
-    bytesSent += body.optionalBytes();
-    io.write(conn, concat(headBytes, body.optionalPart()), this::requestWritten);
+  /** Whether the head is awaited before the body, which an interim 100 Continue releases. */
+  boolean awaitingContinue() {
+    return phase == Phase.CONTINUE_WAIT;
   }
 
-  private static ByteBuffer[] concat(ByteBuffer first, ByteBuffer[] rest) {
-    ByteBuffer[] all = new ByteBuffer[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
+  void enter(Phase next) {
+    phase = next;
   }
 
-  private void awaitContinue() {
-    phase = Phase.CONTINUE_WAIT;
-    continueDeadline.arm(loop, CONTINUE_WAIT_NANOS, this::sendBodyAfterContinue);
-    readHead();
+  Phase phase() {
+    return phase;
   }
 
-  private void sendBodyAfterContinue() {
-    if (phase != Phase.CONTINUE_WAIT) {
-      return;
-    }
-    continueDeadline.cancel();
-    conn.interest(0);
-    bytesSent += body.optionalBytes();
-    phase = Phase.SENDING;
-    io.write(conn, body.optionalPart(), this::requestWritten);
+  RequestWriter request() {
+    return request;
   }
 
-  private void requestWritten() {
-    timing.sent(Clock.nanoTime(), bytesSent);
+  /** The connection in use, or null. */
+  Connection connection() {
+    return conn;
+  }
+
+  /** The connection in use, or null, which the exchange no longer holds. */
+  Connection takeConnection() {
+    Connection c = conn;
+    conn = null;
+    return c;
+  }
+
+  /** The request is on the wire (its body too, unless writeData sends it). */
+  void requestWritten() {
+    timing.sent(Clock.nanoTime(), request.bytesSent());
     if (events.wants(CallbackStatus.REQUEST_SENT)) {
-      events.emit(new StatusEvent.RequestSent(bytesSent));
+      events.emit(new StatusEvent.RequestSent(request.bytesSent()));
     }
-    phase = body.moreExpected() ? Phase.BODY_OPEN : Phase.REQUEST_DONE;
+    phase = request.body().moreExpected() ? Phase.BODY_OPEN : Phase.REQUEST_DONE;
     if (sendOp != null) {
       Op done = sendOp;
       sendOp = null;
       complete(done, events.wants(CallbackStatus.SENDREQUEST_COMPLETE)
           ? StatusEvent.SendRequestComplete.INSTANCE : null, null);
     }
-    if (receiveOp != null && phase == Phase.REQUEST_DONE) {
-      startReceive();
+    if (response.receivePending() && phase == Phase.REQUEST_DONE) {
+      response.startReceive();
     }
   }
 
-  // ---------------------------------------------------------------- receiving the head
-
-  private void startReceive() {
-    if (phase == Phase.CLOSED) {
-      return;
-    }
-    phase = Phase.HEAD_WAIT;
-    if (events.wants(CallbackStatus.RECEIVING_RESPONSE)) {
-      events.emit(StatusEvent.ReceivingResponse.INSTANCE);
-    }
-    Duration limit = core.value(Option.RECEIVE_RESPONSE_TIMEOUT);
-    if (!responseDeadline.isArmed() && !Timeouts.isInfinite(limit)) {
-      responseDeadline.arm(loop, limit.toNanos(), () -> failAll(new HttpException(
-          ErrorCode.TIMEOUT, "no response headers within " + limit)));
-    }
-    if (head != null) {
-      // a final response already arrived while waiting for 100-continue
-      if (events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
-        events.emit(new StatusEvent.ResponseReceived(head.headerBytes()));
-      }
-      onFinalHead(head);
-    } else if (!conn.hasBuffered()) {
-      // The request was just written: a read now would almost always come back empty. Waiting
-      // for the selector saves that system call per request (level-triggered: bytes or an end
-      // of stream already there are reported at once).
-      io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response headers");
-    } else {
-      readHead();
-    }
-  }
-
-  private void readHead() {
-    try {
-      while (true) {
-        if (conn.hasBuffered()) {
-          ResponseHead parsed = parser().parseHead(conn.in());
-          if (parsed != null) {
-            if (onHead(parsed)) {
-              continue;
-            }
-            return;
-          }
-        }
-        int n = conn.fill();
-        if (n < 0) {
-          onEndOfStreamBeforeHead();
-          return;
-        }
-        if (n == 0) {
-          io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response headers");
-          return;
-        }
-        responseBytesSeen = true;
-      }
-    } catch (ProtocolViolation e) {
-      failAll(Errors.fromViolation(e));
-    } catch (IOException e) {
-      onConnectionFailure(e);
-    }
-  }
-
-  /** Returns true if more heads are expected (an interim response). */
-  private boolean onHead(ResponseHead parsed) {
-    boolean finalBeforeContinue = phase == Phase.CONTINUE_WAIT && !parsed.isInterim();
-    if (!finalBeforeContinue && events.wants(CallbackStatus.RESPONSE_RECEIVED)) {
-      // a final answer to an Expect: 100-continue is reported by receiveResponse, in its cycle
-      events.emit(new StatusEvent.ResponseReceived(parsed.headerBytes()));
-    }
-    if (parsed.isInterim() && parsed.statusCode() != 101) {
-      timing.headReceived(Clock.nanoTime(), parsed.headerBytes(), false);
-      if (events.wants(CallbackStatus.INTERMEDIATE_RESPONSE)) {
-        events.emit(new StatusEvent.IntermediateResponse(parsed.statusCode()));
-      }
-      parser().reset();
-      if (phase == Phase.CONTINUE_WAIT && parsed.statusCode() == 100) {
-        sendBodyAfterContinue();
-        return false;
-      }
-      return true;
-    }
-    if (phase == Phase.CONTINUE_WAIT) {
-      // A final answer before the body: the body is not sent and the connection cannot be reused.
-      continueDeadline.cancel();
-      conn.interest(0);
-      head = parsed;
-      body.withhold();
-      requestWritten();
-      return false;
-    }
-    onFinalHead(parsed);
-    return false;
-  }
-
-  private void onFinalHead(ResponseHead parsed) {
-    head = parsed;
-    timing.headReceived(Clock.nanoTime(), parsed.headerBytes(), true);
-    try {
-      decoder = Http1Framing.decoderFor(message.method, parsed);
-    } catch (ProtocolViolation e) {
-      failAll(Errors.fromViolation(e));
-      return;
-    }
-    Redirects.Decision decision = Redirects.decide(message, parsed.statusCode(),
-        parsed.firstValue("Location"), core.value(Option.REDIRECT_POLICY), redirectsFollowed,
-        core.value(Option.MAX_HTTP_AUTOMATIC_REDIRECTS), body.declaredLength() != 0,
-        !body.streamed());
-    if (decision instanceof Redirects.Follow follow) {
-      followRedirect(follow);
-    } else if (decision instanceof Redirects.Refuse refuse) {
-      failAll(new HttpException(ErrorCode.REDIRECT_FAILED, refuse.reason()));
-    } else {
-      deliverHeaders();
-    }
-  }
-
-  private void followRedirect(Redirects.Follow follow) {
-    if (events.wants(CallbackStatus.REDIRECT)) {
-      events.emit(new StatusEvent.Redirect(follow.location()));
-    }
-    redirectsFollowed++;
-    timing.redirected();
+  /** Drops the response just received and sends the request again (redirect, auth retry). */
+  void sendAgain() {
     discardRedirectBody();
-    // the new origin keeps this request's TLS settings, also when the redirect goes http -> https
-    Origin next = follow.origin()
-        .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
-        .withProtocols(session.secureProtocols());
-    message = message.redirected(follow.method(), next, follow.target(), follow.dropBody());
-    if (follow.dropBody()) {
-      body = RequestBody.none();
-    }
-    head = null;
-    decoder = null;
-    parser().reset();
+    response.nextAttempt();
     retried = false;
     acquireConnection();
   }
 
-  /** The 3xx body is not wanted: keep the connection if the body is already here, else close it. */
+  /** The 3xx (or answered 401/407) body is not wanted: keep the connection if the body is already here, else close it. */
   private void discardRedirectBody() {
     Connection c = conn;
     conn = null;
-    try {
-      BodyPump.skipBuffered(decoder, c.in());
-    } catch (ProtocolViolation e) {
-      discard(c);
-      return;
-    }
-    if (decoder.isComplete() && head.keepAlive() && !requestSaysClose && !c.hasBuffered()) {
+    if (response.skipUnwanted(c, request.saysClose(), request.body().withheld())) {
       session.pool().release(c);
     } else {
       discard(c);
     }
   }
 
-  private void deliverHeaders() {
-    responseDeadline.cancel();
-    headers = Errors.toPublic(head);
-    publishedHeaders = headers;
-    phase = Phase.BODY;
-    if (decoder.isComplete()) {
-      finishBody();
-    }
-    Op done = receiveOp;
-    receiveOp = null;
-    ResponseHeaders result = headers;
-    complete(done, events.wants(CallbackStatus.HEADERS_AVAILABLE)
-        ? StatusEvent.HeadersAvailable.INSTANCE : null, result);
-  }
-
-  private void onEndOfStreamBeforeHead() {
-    onConnectionFailure(new IOException("the server closed the connection before a response"));
-  }
-
   /** Reset, EOF or write failure: retry once on a fresh connection if that is safe, else fail. */
   void onConnectionFailure(IOException e) {
-    boolean safeToRetry = reusedConnection && !responseBytesSeen && !retried && message.idempotent()
-        && !body.streamed() && (phase == Phase.SENDING || phase == Phase.HEAD_WAIT);
+    boolean safeToRetry = reusedConnection && !response.bytesSeen() && !retried
+        && request.message().idempotent()
+        && !request.body().streamed() && (phase == Phase.SENDING || phase == Phase.HEAD_WAIT);
     Connection dead = conn;
     conn = null;
     if (dead != null) {
@@ -549,87 +389,12 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
     if (safeToRetry) {
       retried = true;
-      parser().reset();
+      response.resetParser();
       phase = Phase.CONNECTING;
-      acquirer.replace(message.origin);
+      acquirer.replace(request.message().origin);
       return;
     }
-    failAll(Errors.fromIo(e, dead, message.origin, session.tls()));
-  }
-
-
-
-  // ---------------------------------------------------------------- the body
-
-  private void serveData() {
-    try {
-      int n = decoder.isComplete() ? 0 : BodyPump.pump(decoder, conn, dataOp.buffer);
-      if (n == BodyPump.NEED_INPUT) {
-        io.awaitReadable(conn, core.value(Option.RECEIVE_TIMEOUT), "waiting for the response body");
-        return;
-      }
-      if (n > 0 && dataOp.buffer != null) {
-        timing.bodyBytes(n);
-      }
-      if (decoder.isComplete() && phase == Phase.BODY) {
-        finishBody();
-      }
-      completeData(n);
-    } catch (ProtocolViolation e) {
-      failAll(Errors.fromViolation(e));
-    } catch (IOException e) {
-      Connection c = conn;
-      failAll(Errors.fromIo(e, c, message.origin, session.tls()));
-    }
-  }
-
-  private void completeData(int n) {
-    Op done = dataOp;
-    dataOp = null;
-    if (n == 0 || phase == Phase.COMPLETE) {
-      emitCloseEventsIfDue();
-    }
-    if (done.buffer == null) {
-      complete(done, events.wants(CallbackStatus.DATA_AVAILABLE) ? new StatusEvent.DataAvailable(n) : null, n);
-    } else {
-      complete(done, events.wants(CallbackStatus.READ_COMPLETE)
-          ? new StatusEvent.ReadComplete(done.buffer, n) : null, n);
-    }
-  }
-
-  /** The body is complete: pool the connection now (rule 16), or close it. */
-  private void finishBody() {
-    phase = Phase.COMPLETE;
-    ended(null);
-    Connection c = conn;
-    conn = null;
-    if (c == null) {
-      return;
-    }
-    if (head.statusCode() == 101) {
-      discard(c); // an upgraded connection never returns to the pool (rule 18)
-      return;
-    }
-    boolean serverCloses = head.connectionClose() || decoder.closeDelimited();
-    if (!serverCloses && !requestSaysClose && !body.withheld() && !c.hasBuffered()) {
-      session.pool().release(c);
-      return;
-    }
-    closeEventsDue = head.connectionClose() || requestSaysClose;
-    discard(c);
-  }
-
-  private void emitCloseEventsIfDue() {
-    if (!closeEventsDue) {
-      return;
-    }
-    closeEventsDue = false;
-    if (events.wants(CallbackStatus.CLOSING_CONNECTION)) {
-      events.emit(StatusEvent.ClosingConnection.INSTANCE);
-    }
-    if (events.wants(CallbackStatus.CONNECTION_CLOSED)) {
-      events.emit(StatusEvent.ConnectionClosed.INSTANCE);
-    }
+    failAll(Errors.fromIo(e, dead, request.message().origin, session.tls()));
   }
 
   // ---------------------------------------------------------------- I/O readiness
@@ -642,12 +407,8 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   /** The socket became readable while this exchange waited for it. */
   void onReadable() {
     switch (phase) {
-      case HEAD_WAIT, CONTINUE_WAIT -> readHead();
-      case BODY -> {
-        if (dataOp != null) {
-          serveData();
-        }
-      }
+      case HEAD_WAIT, CONTINUE_WAIT -> response.readHead();
+      case BODY -> response.bodyReadable();
       default -> conn.interest(0);
     }
   }
@@ -685,26 +446,23 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
   }
 
   /** Fails every pending operation with {@code error}; with none pending, the next one gets it. */
-  private void failAll(HttpException error) {
+  void failAll(HttpException error) {
     if (phase == Phase.CLOSED) {
       return;
     }
     cancelTimers();
     acquirer.cancel();
-    if (conn != null) {
-      Connection c = conn;
-      conn = null;
-      discard(c);
-    }
+    response.releaseDecoding();
+    abandonConnection();
     phase = Phase.FAILED;
     ended(error.code().name());
     List<Op> pending = new ArrayList<>(4);
-    for (Op op : new Op[] {sendOp, writeOp, receiveOp, dataOp}) {
+    for (Op op : new Op[] {sendOp, writeOp, response.takeReceiveOp(), response.takeDataOp()}) {
       if (op != null) {
         pending.add(op);
       }
     }
-    sendOp = writeOp = receiveOp = dataOp = null;
+    sendOp = writeOp = null;
     if (pending.isEmpty()) {
       storedFailure = error;
       phase = Phase.REQUEST_DONE; // the next receiveResponse reports the failure
@@ -720,7 +478,15 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     session.pool().discard(c);
   }
 
-  /** Closes the connection of a response the application no longer reads. */
+  /**
+   * completeUpgrade, from any thread: the upgraded connection, once; null if there is none (no
+   * verified 101, or it was taken or released already).
+   */
+  public WebSocketHandover takeUpgrade() {
+    return response.takeUpgrade();
+  }
+
+  /** Closes the connection in use: a response the application no longer reads, or a failure. */
   private void abandonConnection() {
     if (conn != null) {
       Connection c = conn;
@@ -729,23 +495,15 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     }
   }
 
-  private Http1ResponseParser parser() {
-    if (parser == null) {
-      parser = new Http1ResponseParser(core.value(Option.MAX_RESPONSE_HEADER_SIZE),
-          Http1ResponseParser.DEFAULT_MAX_HEADER_COUNT);
-    }
-    return parser;
-  }
-
   private void cancelTimers() {
-    responseDeadline.cancel();
-    continueDeadline.cancel();
+    response.cancelDeadline();
+    request.cancelContinueWait();
     io.cancelDeadline();
   }
 
   /** The request has ended (body complete, or failed): its timings are final. */
-  private void ended(String error) {
-    telemetry.end(message, head == null ? 0 : head.statusCode(), error);
+  void ended(String error) {
+    telemetry.end(request.message(), response.statusCode(), error);
   }
 
   /** The timings so far, or the final ones; from any thread. */

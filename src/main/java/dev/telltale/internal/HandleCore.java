@@ -22,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HandleCore {
   private final HandleType type;
   private final HandleCore parent;
+  /** The handle whose HANDLE_CLOSING waits for this one: the parent, except for a websocket. */
+  private final HandleCore owner;
   private final SessionCore session;
   private final Handle handle;
   private final CallbackDispatcher dispatcher;
@@ -35,9 +37,24 @@ public final class HandleCore {
 
   /** Creates the core of {@code handle}, copying from {@code parent} (null for a session). */
   public HandleCore(Handle handle, HandleType type, HandleCore parent, SessionCore session) {
+    this(handle, type, parent, session, parent);
+  }
+
+  /**
+   * Creates the core of {@code handle}, copying from {@code parent}, whose lifetime is counted by
+   * {@code owner} instead: a websocket inherits from its request, but WinHTTP delivers the
+   * request's HANDLE_CLOSING at once while the websocket lives on, so the websocket holds back its
+   * connect handle's closing (and so the session's) rather than the request's.
+   */
+  public HandleCore(Handle handle, HandleType type, HandleCore parent, SessionCore session,
+      HandleCore owner) {
     this.handle = handle;
     this.type = type;
     this.parent = parent;
+    this.owner = owner;
+    if (owner != parent) {
+      owner.adoptChild();
+    }
     this.session = session;
     StatusCallback callback = parent == null ? null : parent.dispatcher.callback();
     NotificationFlags flags = parent == null ? NotificationFlags.NONE : parent.dispatcher.flags();
@@ -162,6 +179,22 @@ public final class HandleCore {
     }
   }
 
+  /**
+   * Counts a grandchild (a websocket) that outlives its own parent. No closed check: the request
+   * creating it is open, so this handle's HANDLE_CLOSING cannot have been posted yet, even if its
+   * close was requested.
+   */
+  private void adoptChild() {
+    synchronized (this) {
+      openChildren++;
+    }
+  }
+
+  /** The parent's core, or null for a session. */
+  public HandleCore parentCore() {
+    return parent;
+  }
+
   /** Delivers the new child's HANDLE_CREATED through this handle, on the calling thread. */
   public void announceCreated(Handle created) {
     if (dispatcher.wants(dev.telltale.CallbackStatus.HANDLE_CREATED)) {
@@ -195,8 +228,8 @@ public final class HandleCore {
   }
 
   private void afterClosingDelivered() {
-    if (parent != null) {
-      parent.childClosed();
+    if (owner != null) {
+      owner.childClosed();
     } else {
       session.terminate();
     }

@@ -1,5 +1,6 @@
 package dev.telltale.internal;
 
+import dev.telltale.internal.proxy.ProxyHop;
 import java.util.Set;
 
 /**
@@ -7,12 +8,19 @@ import java.util.Set;
  * request relaxed ({@code SecurityFlag} mask) and the TLS versions allowed. The pool's key: a
  * connection is reused only by a request with the same origin and the same security settings, so
  * a request that ignores certificate errors never shares a connection with one that does not, and
- * narrowing SECURE_PROTOCOLS is never bypassed by a connection negotiated before.
+ * narrowing SECURE_PROTOCOLS is never bypassed by a connection negotiated before. The proxy the
+ * connection goes through ({@code proxy}, null for a direct one) is part of the key too.
  */
-public record Origin(boolean secure, String host, int port, int securityFlags, Set<String> protocols) {
-  /** An origin with no relaxed checks and no TLS settings. */
+public record Origin(boolean secure, String host, int port, int securityFlags, Set<String> protocols,
+    ProxyHop proxy) {
+  /** An origin with no relaxed checks and no TLS settings, reached directly. */
   public Origin(boolean secure, String host, int port) {
-    this(secure, host, port, 0, Set.of());
+    this(secure, host, port, 0, Set.of(), null);
+  }
+
+  /** An origin reached directly. */
+  public Origin(boolean secure, String host, int port, int securityFlags, Set<String> protocols) {
+    this(secure, host, port, securityFlags, protocols, null);
   }
 
   /** Copies the protocol set, so the key cannot change under the pool. */
@@ -22,12 +30,32 @@ public record Origin(boolean secure, String host, int port, int securityFlags, S
 
   /** The same place with {@code mask} as its relaxed checks (always 0 for plain http). */
   public Origin withSecurityFlags(int mask) {
-    return new Origin(secure, host, port, secure ? mask : 0, protocols);
+    return new Origin(secure, host, port, secure ? mask : 0, protocols, proxy);
   }
 
   /** The same place with {@code allowed} TLS versions (always none for plain http). */
   public Origin withProtocols(Set<String> allowed) {
-    return new Origin(secure, host, port, securityFlags, secure ? allowed : Set.of());
+    return new Origin(secure, host, port, securityFlags, secure ? allowed : Set.of(), proxy);
+  }
+
+  /** The same place reached through {@code hop} (null: directly). */
+  public Origin via(ProxyHop hop) {
+    return new Origin(secure, host, port, securityFlags, protocols, hop);
+  }
+
+  /** The host the socket connects to: the proxy's when there is one. */
+  public String dialHost() {
+    return proxy == null ? host : proxy.host();
+  }
+
+  /** The port the socket connects to: the proxy's when there is one. */
+  public int dialPort() {
+    return proxy == null ? port : proxy.port();
+  }
+
+  /** Whether requests go to an HTTP proxy in absolute form (plain http through an HTTP proxy). */
+  public boolean absoluteForm() {
+    return proxy != null && !proxy.tunnels(secure);
   }
 
   /** Scheme, host and port alone, for deciding whether credentials may follow a redirect. */
@@ -38,7 +66,8 @@ public record Origin(boolean secure, String host, int port, int securityFlags, S
   /** {@code http://host:port} form, for messages and logs. */
   @Override
   public String toString() {
-    return (secure ? "https://" : "http://") + hostForUri() + ":" + port;
+    return (secure ? "https://" : "http://") + hostForUri() + ":" + port
+        + (proxy == null ? "" : " via " + proxy);
   }
 
   /** The host as it appears in a URI or Host header: IPv6 literals bracketed. */

@@ -52,15 +52,31 @@ public final class RequestMessage {
   /**
    * Encodes the head, adding what the application did not set: Host, User-Agent, the body
    * framing ({@code bodyLength} -1 = chunked, 0 = none unless the method expects a body) and
-   * {@code Connection: close} when keep-alive is off.
+   * {@code Connection: close} when keep-alive is off. {@code route} is the connection's origin:
+   * through an HTTP proxy without a tunnel the target goes in absolute form and the proxy's
+   * credentials, if any, as {@code Proxy-Authorization} (to the proxy, the next hop, only).
    */
-  ByteBuffer encodeHead(String userAgent, long bodyLength, boolean keepAliveDisabled) {
+  /**
+   * The request target as sent over {@code route}: absolute form through an HTTP proxy without a
+   * tunnel (RFC 9112 §3.2.2), else as given. Digest authentication hashes exactly this string.
+   */
+  String wireTarget(Origin route) {
+    return route.absoluteForm() && target.startsWith("/") ? "http://" + origin.hostHeader() + target : target;
+  }
+
+  ByteBuffer encodeHead(String userAgent, long bodyLength, boolean keepAliveDisabled, Origin route) {
     List<String> all = new ArrayList<>(fields.size() + 10);
+    boolean viaProxy = route.absoluteForm();
+    String requestTarget = wireTarget(route);
     if (field("Host") == null) {
       all.add("Host");
       all.add(origin.hostHeader());
     }
     all.addAll(fields);
+    if (viaProxy && route.proxy().hasCredentials() && field("Proxy-Authorization") == null) {
+      all.add("Proxy-Authorization");
+      all.add(route.proxy().basicAuthorization());
+    }
     if (field("User-Agent") == null && userAgent != null && !userAgent.isEmpty()) {
       all.add("User-Agent");
       all.add(userAgent);
@@ -78,7 +94,7 @@ public final class RequestMessage {
       all.add("Connection");
       all.add("close");
     }
-    return Http1RequestWriter.encodeHead(method, target, all);
+    return Http1RequestWriter.encodeHead(method, requestTarget, all);
   }
 
   private static boolean expectsBody(String method) {
@@ -93,6 +109,14 @@ public final class RequestMessage {
       default:
         return false;
     }
+  }
+
+  /** This message with {@code extra} fields (name, value pairs) appended, for one attempt. */
+  RequestMessage withFields(List<String> extra) {
+    List<String> all = new ArrayList<>(fields.size() + extra.size());
+    all.addAll(fields);
+    all.addAll(extra);
+    return new RequestMessage(method, target, origin, all);
   }
 
   /** The same request sent elsewhere, with another method, optionally without body fields. */

@@ -29,6 +29,7 @@ public final class SessionCore {
   private final TlsContext tls;
   private volatile boolean terminated;
   private volatile HandleCore sessionHandle;
+  private volatile java.net.CookieHandler cookieHandler;
 
   public SessionCore(int ioThreads, NameResolver resolver, Executor callbackExecutor,
       long idleTimeoutNanos, TlsContext tls) {
@@ -52,12 +53,34 @@ public final class SessionCore {
     this.sessionHandle = handle;
   }
 
+  /** Sets the session's cookie handler (null: no cookies), once, from the builder. */
+  public void cookieHandler(java.net.CookieHandler handler) {
+    this.cookieHandler = handler;
+  }
+
+  /** The session's cookie handler, or null when cookies are off. */
+  java.net.CookieHandler cookieHandler() {
+    return cookieHandler;
+  }
+
   String userAgent() {
     return sessionHandle.value(dev.telltale.Option.USER_AGENT);
   }
 
   int maxConnsPerServer() {
     return sessionHandle.value(dev.telltale.Option.MAX_CONNS_PER_SERVER);
+  }
+
+  private final Set<dev.telltale.internal.proxy.ProxyHop> basicProxies =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Whether {@code hop} answered a CONNECT with a Basic challenge before: send credentials at once. */
+  boolean proxyWantsBasic(dev.telltale.internal.proxy.ProxyHop hop) {
+    return basicProxies.contains(hop);
+  }
+
+  void rememberProxyWantsBasic(dev.telltale.internal.proxy.ProxyHop hop) {
+    basicProxies.add(hop);
   }
 
   /** The session's TLS configuration and engine factory. */

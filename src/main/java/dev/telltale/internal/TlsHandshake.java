@@ -51,6 +51,15 @@ final class TlsHandshake implements Connection.User {
     step();
   }
 
+  /**
+   * The request no longer wants this connection: ends the handshake now, so a server that never
+   * answers the ClientHello does not hold the socket until the connect timeout.
+   */
+  void abandon() {
+    finish(new HttpException(ErrorCode.OPERATION_CANCELLED,
+        "the request no longer wants the TLS connection to " + connection.origin()));
+  }
+
   @Override
   public void onReady(Connection c, int readyOps) {
     step();

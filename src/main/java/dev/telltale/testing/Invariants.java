@@ -14,7 +14,9 @@ import java.util.function.Function;
 /**
  * The rules every sequence of notifications obeys, checked event by event: exactly one
  * {@code HANDLE_CLOSING} per handle and nothing after it; a parent's {@code HANDLE_CLOSING} never
- * before a child's; never two callbacks for one handle at once.
+ * before a child's; never two callbacks for one handle at once. A websocket counts as a child of
+ * its request's connect handle here: as in WinHTTP (winhttp-observed.md §1.6.1), its request may
+ * deliver HANDLE_CLOSING at once while the websocket lives on.
  *
  * <p>{@link #enter} and {@link #exit} may run on any thread without a lock; everything else runs
  * under the lock of the owning {@link RecordingCallback}.
@@ -105,6 +107,9 @@ final class Invariants {
 
   private static Handle parentOf(Handle handle) {
     try {
+      if (handle instanceof dev.telltale.WebSocket socket) {
+        return socket.parent().parent(); // the connect handle, whose closing waits for it
+      }
       return handle.parent();
     } catch (RuntimeException unavailable) { // a handle kind this version does not implement
       return null;

@@ -15,11 +15,14 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@code /hello}: a small text body with a Content-Length.
  *   <li>{@code /chunked}: a body streamed in a few chunks ({@code Transfer-Encoding: chunked}).
- *   <li>{@code /redirect}: {@code 302 Found} to {@code /hello}.
+ *   <li>{@code /redirect}: {@code 302 Found} to {@code /hello}, setting the cookie {@value
+ *       #COOKIE} (with {@code -b}, the {@code /hello} it leads to and the chunked request after it
+ *       carry it).
  * </ul>
  */
 final class EmbeddedServer implements AutoCloseable {
   static final String HELLO = "hello from telltale's embedded server\n";
+  static final String COOKIE = "demo=telltale";
 
   private final HttpServer server;
 
@@ -81,6 +84,7 @@ final class EmbeddedServer implements AutoCloseable {
 
   private static void redirect(HttpExchange exchange) throws IOException {
     exchange.getResponseHeaders().set("Location", "/hello");
+    exchange.getResponseHeaders().set("Set-Cookie", COOKIE + "; Path=/");
     exchange.sendResponseHeaders(302, -1); // -1: no body
     exchange.close();
   }

@@ -5,6 +5,7 @@ import dev.telltale.RequestTimings;
 import dev.telltale.SecureFailureFlag;
 import dev.telltale.SecurityInfo;
 import dev.telltale.StatusEvent;
+import java.net.HttpCookie;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -95,7 +96,9 @@ final class JsonEvents {
    * A request's summary line: {@code {"summary":{...}}} with its method and path (without the
    * query, which may carry secrets), the status code (if a final response arrived), every phase
    * of the timings in milliseconds, the bytes, where the body was saved (with {@code -o}), the
-   * negotiated TLS protocol (https) and the error (if it failed).
+   * negotiated TLS protocol (https), the credentials set ({@code "auth"}: target, scheme and the
+   * status that asked for them, none if pre-emptive), the decoded content coding and encoded size
+   * ({@code --compressed}) and the error (if it failed).
    */
   static String summary(RequestTrace.Outcome outcome, RequestTimings t) {
     JsonWriter s = new JsonWriter().field("method", outcome.step.method())
@@ -114,6 +117,24 @@ final class JsonEvents {
     if (outcome.step.output() != null) {
       s.field("saved_to", outcome.step.output().toString());
     }
+    if (!outcome.answers.isEmpty()) {
+      List<JsonWriter> answers = new ArrayList<>();
+      for (RequestTrace.Answer answer : outcome.answers) {
+        JsonWriter a = new JsonWriter().field("target", lower(answer.target().name()))
+            .field("scheme", answer.scheme().name());
+        if (answer.challengeStatus() != 0) {
+          a.field("challenge_status", answer.challengeStatus());
+        }
+        answers.add(a);
+      }
+      s.objects("auth", answers);
+    }
+    if (outcome.decodedCoding != null) {
+      s.field("content_encoding", outcome.decodedCoding);
+      if (outcome.encodedBytes >= 0) {
+        s.field("encoded_body_bytes", outcome.encodedBytes);
+      }
+    }
     SecurityInfo security = outcome.security;
     if (security != null) {
       s.field("tls", new JsonWriter().field("protocol", security.protocol())
@@ -123,6 +144,21 @@ final class JsonEvents {
       s.field("error", error(new JsonWriter(), outcome.failure, true));
     }
     return new JsonWriter().field("summary", s).end();
+  }
+
+  /**
+   * The {@code -b} line, last of all: {@code {"cookies":[{"name","domain","path","secure",
+   * "http_only"}]}} for each cookie stored, without values (like the events, which never hold
+   * header values).
+   */
+  static String cookies(List<HttpCookie> cookies) {
+    List<JsonWriter> list = new ArrayList<>();
+    for (HttpCookie cookie : cookies) {
+      list.add(new JsonWriter().field("name", cookie.getName()).field("domain", cookie.getDomain())
+          .field("path", cookie.getPath()).field("secure", cookie.getSecure())
+          .field("http_only", cookie.isHttpOnly()));
+    }
+    return new JsonWriter().objects("cookies", list).end();
   }
 
   /** {@code "error":"CANNOT_CONNECT","code":12029} (event) or {@code "name":...,"message":...}. */

@@ -2,6 +2,7 @@ package dev.telltale.tool;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * A minimal writer of one JSON object on one line, for the tracer's {@code --json} output: fields
@@ -62,6 +63,16 @@ final class JsonWriter {
       }
       firstValue = false;
       string(sb, value);
+    }
+    sb.append(']');
+    return this;
+  }
+
+  /** Appends an array of objects, each already written by another writer. */
+  JsonWriter objects(String name, List<JsonWriter> objects) {
+    name(name).append('[');
+    for (int i = 0; i < objects.size(); i++) {
+      sb.append(i == 0 ? "" : ",").append(objects.get(i).end());
     }
     sb.append(']');
     return this;

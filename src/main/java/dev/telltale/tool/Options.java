@@ -2,6 +2,7 @@ package dev.telltale.tool;
 
 import dev.telltale.CallbackStatus;
 import dev.telltale.NotificationFlags;
+import dev.telltale.ProxySettings;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -27,12 +28,31 @@ import java.util.regex.Pattern;
  * @param output {@code -o}, or null to discard the body
  * @param flags {@code --flags}: the statuses to print ({@link NotificationFlags#ALL_NOTIFICATIONS}
  *     by default)
+ * @param proxy {@code -x} with the {@code --noproxy} bypass list and the credentials of the proxy
+ *     URL, or null to connect directly
+ * @param user {@code -u}: the server credentials, or null
+ * @param basic {@code --basic}: send {@link #user} with Basic pre-emptively instead of waiting
+ *     for a 401
+ * @param proxyUser {@code -U}: the proxy credentials, or null (see {@link #proxyFor} and {@link
+ *     #proxyChallengeUser})
+ * @param compressed {@code --compressed}: decode gzip and deflate bodies
+ * @param cookies {@code -b}: keep cookies in a {@link java.net.CookieManager} for the run
  */
 record Options(boolean help, boolean insecure, boolean json, boolean progress, String url,
-    String explicitMethod, List<Header> headers, byte[] body, Path output, NotificationFlags flags) {
+    String explicitMethod, List<Header> headers, byte[] body, Path output, NotificationFlags flags,
+    ProxySettings proxy, Credentials user, boolean basic, Credentials proxyUser, boolean compressed,
+    boolean cookies) {
 
   /** A request header given with {@code -H 'Name: value'}. */
   record Header(String name, String value) {}
+
+  /** A user and password ({@code -u}, {@code -U}); {@link #toString()} leaves the password out. */
+  record Credentials(String user, String password) {
+    @Override
+    public String toString() {
+      return "Credentials[" + user + "]";
+    }
+  }
 
   /** The command line could not be understood; the message says why. */
   static final class UsageException extends Exception {
@@ -47,6 +67,31 @@ record Options(boolean help, boolean insecure, boolean json, boolean progress, S
     headers = List.copyOf(headers);
   }
 
+  /**
+   * The proxy settings for a request to a URL of the given kind: {@link #proxy} (none without
+   * {@code -x}), holding the {@code -U} credentials unless they are answered at a 407 ({@link
+   * #proxyChallengeUser}). Tunnels (https through an HTTP proxy, SOCKS5, websockets) need the
+   * credentials in the settings: a CONNECT's 407 or a SOCKS5 login never reaches the application.
+   *
+   * @param plainHttp the URL is {@code http://} (not https, ws or wss)
+   */
+  ProxySettings proxyFor(boolean plainHttp) {
+    if (proxy == null) {
+      return ProxySettings.none();
+    }
+    return proxyUser == null || proxyChallengeUser(plainHttp) != null ? proxy
+        : proxy.withCredentials(proxyUser.user(), proxyUser.password());
+  }
+
+  /**
+   * The {@code -U} credentials to answer a 407 with, the way a WinHTTP application does
+   * (queryAuthSchemes, setCredentials, send again), or null: only plain http through an HTTP proxy
+   * receives the proxy's 407 as its response.
+   */
+  Credentials proxyChallengeUser(boolean plainHttp) {
+    return plainHttp && proxy != null && proxy.kind() == ProxySettings.Kind.HTTP ? proxyUser : null;
+  }
+
   /** The method to send: {@code -X}, else POST with a body, else GET. */
   String method() {
     return explicitMethod != null ? explicitMethod : body != null ? "POST" : "GET";
@@ -56,7 +101,9 @@ record Options(boolean help, boolean insecure, boolean json, boolean progress, S
    * Parses the arguments (see {@link #words(String[])} for how they are split first).
    *
    * @throws UsageException for an unknown option, a missing or invalid value, an unreadable
-   *     {@code -d @file}, more than one URL, or a request option without a URL
+   *     {@code -d @file}, more than one URL, a request option without a URL, {@code --noproxy} or
+   *     {@code -U} without {@code -x}, proxy credentials both in {@code -x} and with {@code -U},
+   *     or {@code --basic} without {@code -u}
    */
   static Options parse(String[] args) throws UsageException {
     boolean help = false;
@@ -69,6 +116,13 @@ record Options(boolean help, boolean insecure, boolean json, boolean progress, S
     byte[] body = null;
     Path output = null;
     NotificationFlags flags = NotificationFlags.ALL_NOTIFICATIONS;
+    ProxySettings proxy = null;
+    List<String> bypass = null;
+    Credentials user = null;
+    boolean basic = false;
+    Credentials proxyUser = null;
+    boolean compressed = false;
+    boolean cookies = false;
     List<String> words = words(args);
     for (int i = 0; i < words.size(); i++) {
       String word = words.get(i);
@@ -82,6 +136,13 @@ record Options(boolean help, boolean insecure, boolean json, boolean progress, S
         case "-d", "--data" -> body = data(value(words, i++));
         case "-o", "--output" -> output = Path.of(value(words, i++));
         case "--flags" -> flags = flags(value(words, i++));
+        case "-x", "--proxy" -> proxy = ProxyUrl.parse(value(words, i++));
+        case "--noproxy" -> bypass = noProxy(value(words, i++));
+        case "-u", "--user" -> user = credentials("-u", value(words, i++));
+        case "--basic" -> basic = true;
+        case "-U", "--proxy-user" -> proxyUser = credentials("-U", value(words, i++));
+        case "--compressed" -> compressed = true;
+        case "-b", "--cookies" -> cookies = true;
         default -> {
           if (word.startsWith("-")) {
             throw new UsageException("unknown option: " + word);
@@ -97,7 +158,76 @@ record Options(boolean help, boolean insecure, boolean json, boolean progress, S
         || output != null)) {
       throw new UsageException("-X, -H, -d and -o need a URL");
     }
-    return new Options(help, insecure, json, progress, url, method, headers, body, output, flags);
+    if (basic && user == null) {
+      throw new UsageException("--basic needs -u");
+    }
+    if (proxy == null && (bypass != null || proxyUser != null)) {
+      throw new UsageException((bypass != null ? "--noproxy" : "-U") + " needs -x");
+    }
+    if (proxyUser != null) {
+      if (proxy.user() != null) {
+        throw new UsageException("-U: the proxy credentials are already in -x; give them once");
+      }
+      try {
+        proxy.withCredentials(proxyUser.user(), proxyUser.password()); // the same checks as -x's
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("-U: " + e.getMessage());
+      }
+    }
+    if (bypass != null) {
+      proxy = bypass.contains("*") ? null : withBypass(proxy, bypass);
+    }
+    return new Options(help, insecure, json, progress, url, method, headers, body, output, flags,
+        proxy, user, basic, proxyUser, compressed, cookies);
+  }
+
+  /**
+   * The {@code --noproxy} list: comma-separated host names, {@code *.suffix} or {@code .suffix}
+   * (as curl writes it), IP literals, {@code <local>}, or {@code *} alone (no proxy at all).
+   */
+  private static List<String> noProxy(String list) throws UsageException {
+    List<String> entries = new ArrayList<>();
+    for (String item : list.split(",", -1)) {
+      String entry = item.trim();
+      if (entry.isEmpty() || entry.equals(".") || entry.equals("*.")) {
+        throw new UsageException("--noproxy: empty host in: " + list);
+      }
+      entries.add(entry.startsWith(".") ? "*" + entry : entry);
+    }
+    if (entries.contains("*") && entries.size() > 1) {
+      throw new UsageException("--noproxy: '*' (no proxy at all) stands alone, got: " + list);
+    }
+    return entries;
+  }
+
+  private static ProxySettings withBypass(ProxySettings proxy, List<String> entries)
+      throws UsageException {
+    try {
+      return proxy.withBypass(entries.toArray(new String[0]));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--noproxy: " + e.getMessage());
+    }
+  }
+
+  /** {@code USER:PASSWORD} (split at the first colon; the password may be empty). */
+  private static Credentials credentials(String option, String value) throws UsageException {
+    int colon = value.indexOf(':');
+    if (colon < 0) {
+      throw new UsageException(option + ": expected USER:PASSWORD (no colon in the value)");
+    }
+    if (colon == 0) {
+      throw new UsageException(option + ": the user is empty");
+    }
+    String user = value.substring(0, colon);
+    String password = value.substring(colon + 1);
+    if (hasControl(user) || hasControl(password)) {
+      throw new UsageException(option + ": control characters in the user or password");
+    }
+    return new Credentials(user, password);
+  }
+
+  private static boolean hasControl(String s) {
+    return s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
   }
 
   /**

@@ -1,0 +1,128 @@
+package dev.telltale.websocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.telltale.Connect;
+import dev.telltale.Handle;
+import dev.telltale.HttpException;
+import dev.telltale.NotificationFlags;
+import dev.telltale.OpenRequestFlag;
+import dev.telltale.Option;
+import dev.telltale.Request;
+import dev.telltale.ResponseHeaders;
+import dev.telltale.Session;
+import dev.telltale.WebSocket;
+import dev.telltale.testing.RecordingCallback;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One session with a {@link RecordingCallback} installed before any child, the handles opened
+ * through it (closed newest first at the end, so a failed test still leaves nothing for
+ * LeakCheck), and the upgrade steps of §1.6's preamble.
+ */
+final class WsFixture implements AutoCloseable {
+  static final String HOST = "127.0.0.1";
+
+  final RecordingCallback rec = new RecordingCallback();
+  final Session session;
+  private final List<Handle> opened = new ArrayList<>();
+
+  WsFixture() {
+    this(Session.builder());
+  }
+
+  WsFixture(Session.Builder builder) {
+    session = builder.build();
+    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
+  }
+
+  Connect connect(int port) {
+    return connect(HOST, port);
+  }
+
+  Connect connect(String host, int port) {
+    Connect connect = session.connect(host, port);
+    opened.add(connect);
+    return connect;
+  }
+
+  /** Opens a request with UPGRADE_TO_WEB_SOCKET set (and {@code secure} for wss). */
+  Request upgradeRequest(Connect connect, String path, boolean secure) {
+    Request request = secure ? connect.openRequest("GET", path, OpenRequestFlag.SECURE)
+        : connect.openRequest("GET", path);
+    opened.add(request);
+    request.setOption(Option.UPGRADE_TO_WEB_SOCKET, true);
+    return request;
+  }
+
+  /** Sends the upgrade request, expects a 101 and completes the upgrade. */
+  WebSocket upgrade(Request request, Object context) throws Exception {
+    await(request.sendRequest());
+    ResponseHeaders headers = await(request.receiveResponse());
+    assertEquals(101, headers.statusCode());
+    WebSocket socket = request.completeUpgrade(context);
+    opened.add(socket);
+    return socket;
+  }
+
+  /** Opens a plain ws:// upgrade to {@code port} and completes it. */
+  WebSocket open(int port) throws Exception {
+    return upgrade(upgradeRequest(connect(port), "/", false), null);
+  }
+
+  /** Closes every handle opened here, newest first, then the session, and waits for the last. */
+  @Override
+  public void close() {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      opened.get(i).close();
+    }
+    session.close();
+    rec.awaitClosing(session);
+  }
+
+  static <T> T await(CompletableFuture<T> future) throws Exception {
+    try {
+      return future.get(20, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("operation did not complete within 20 s", e);
+    }
+  }
+
+  /** The HttpException a future failed with. */
+  static HttpException failure(CompletableFuture<?> future) throws Exception {
+    try {
+      future.get(20, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return assertInstanceOf(HttpException.class, e.getCause());
+    } catch (TimeoutException e) {
+      throw new AssertionError("operation did not complete within 20 s", e);
+    }
+    return fail("the operation succeeded but was expected to fail");
+  }
+
+  /** The standard events of the upgrade request on a new connection to 127.0.0.1. */
+  static String upgradeTable() {
+    return """
+        session HANDLE_CREATED       connect
+        request HANDLE_CREATED       request
+        request RESOLVING_NAME       127.0.0.1
+        request NAME_RESOLVED        127.0.0.1
+        request CONNECTING_TO_SERVER 127.0.0.1
+        request CONNECTED_TO_SERVER  127.0.0.1
+        request SENDING_REQUEST
+        request REQUEST_SENT
+        request SENDREQUEST_COMPLETE
+        request RECEIVING_RESPONSE
+        request RESPONSE_RECEIVED
+        request HEADERS_AVAILABLE
+        request HANDLE_CREATED       websocket
+        """;
+  }
+}
