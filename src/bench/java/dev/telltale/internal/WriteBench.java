@@ -44,6 +44,6 @@ public class WriteBench {
 
   @Benchmark
   public ByteBuffer encodeHead() {
-    return message.encodeHead("telltale/0.1", 0, false);
+    return message.encodeHead("telltale/0.1", 0, false, message.origin); // direct: no proxy
   }
 }
