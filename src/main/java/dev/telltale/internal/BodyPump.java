@@ -15,6 +15,13 @@ final class BodyPump {
   /** No body bytes now: wait until the socket is readable. */
   static final int NEED_INPUT = -1;
 
+  /**
+   * From this much room in the caller's buffer on, body bytes are read from the socket straight
+   * into it when the connection has none buffered: one copy less, and as many bytes per read as
+   * the caller offers instead of a read buffer's worth.
+   */
+  static final int DIRECT_READ_MIN = 4096;
+
   private BodyPump() {}
 
   /**
@@ -35,9 +42,8 @@ final class BodyPump {
           return n;
         }
         int take = Math.min(n, dst.remaining());
-        ByteBuffer slice = in.slice();
-        slice.limit(take);
-        dst.put(slice);
+        dst.put(dst.position(), in, in.position(), take); // absolute: no slice to allocate
+        dst.position(dst.position() + take);
         in.position(in.position() + take);
         decoder.consumed(take);
         decoder.available(in);
@@ -45,6 +51,15 @@ final class BodyPump {
       }
       if (decoder.isComplete()) {
         break;
+      }
+      if (dst != null && !conn.hasBuffered() && dst.remaining() >= DIRECT_READ_MIN) {
+        int direct = readDirect(decoder, conn, dst);
+        if (direct != 0) {
+          return direct;
+        }
+        if (decoder.isComplete()) {
+          break; // the stream ended a close-delimited body
+        }
       }
       int read = conn.fill();
       if (read < 0) {
@@ -54,6 +69,37 @@ final class BodyPump {
       }
     }
     return 0;
+  }
+
+  /**
+   * Reads body bytes from the socket into {@code dst}, never past the body's end (what follows it
+   * belongs to the next response): bytes read, {@link #NEED_INPUT} when the socket has none now,
+   * 0 when this body's framing does not allow it (chunked) or the stream ended (the decoder was
+   * told: the caller's loop then completes or reports the truncation).
+   */
+  private static int readDirect(BodyDecoder decoder, Connection conn, ByteBuffer dst)
+      throws ProtocolViolation, IOException {
+    long allowed = decoder.closeDelimited() ? Long.MAX_VALUE : decoder.remaining();
+    if (allowed <= 0) {
+      return 0; // chunked (-1): framing is interleaved, read through the connection's buffer
+    }
+    int limit = dst.limit();
+    dst.limit(dst.position() + (int) Math.min(allowed, dst.remaining()));
+    int n;
+    try {
+      n = conn.transport().tryRead(dst);
+    } finally {
+      dst.limit(limit);
+    }
+    if (n > 0) {
+      decoder.consumed(n);
+      return n;
+    }
+    if (n < 0) {
+      decoder.endOfInput();
+      return 0;
+    }
+    return NEED_INPUT;
   }
 
   /** Discards the body bytes already buffered; returns how many. */

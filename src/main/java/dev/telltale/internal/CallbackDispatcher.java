@@ -139,13 +139,17 @@ public final class CallbackDispatcher {
   private static final Runnable NO_FOLLOW_UP = () -> {};
 
   private void post(StatusEvent event, Runnable then) {
+    boolean owner;
     synchronized (lock) {
       if (sealed) {
         return; // after HANDLE_CLOSING: the operation was cancelled already
       }
       enqueueAndMaybeRun(event, then);
+      owner = isFreeOwner(); // in the same lock: one acquisition per event on the hot path
     }
-    drainIfOwner();
+    if (owner) {
+      drainAsOwner();
+    }
   }
 
   /** Called with the lock held: queues the item and decides who delivers it. */
@@ -168,11 +172,22 @@ public final class CallbackDispatcher {
   private void drainIfOwner() {
     boolean owner;
     synchronized (lock) {
-      owner = runner == Thread.currentThread() && !inCallback && !draining && !deferredHere;
+      owner = isFreeOwner();
     }
-    if (!owner) {
-      return;
+    if (owner) {
+      drainAsOwner();
     }
+  }
+
+  /**
+   * Lock held: this thread is the runner and is not already delivering or deferred further up.
+   * Only the runner changes these fields, so the answer holds after the lock is released.
+   */
+  private boolean isFreeOwner() {
+    return runner == Thread.currentThread() && !inCallback && !draining && !deferredHere;
+  }
+
+  private void drainAsOwner() {
     Trampoline trampoline = TRAMPOLINE.get();
     if (trampoline.depth > 0) {
       // This thread is delivering for some handle already (a callback, or a future it completes):

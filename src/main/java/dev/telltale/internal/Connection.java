@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class Connection implements IoHandler {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
   private static final AtomicLong ids = new AtomicLong();
+  /** For a read buffer taken off the loop (never in practice: connections read on their loop). */
   private static final int READ_BUFFER_SIZE = 16 * 1024;
 
   /** What a connection's current user is told when the socket is ready. */
@@ -32,13 +33,19 @@ public final class Connection implements IoHandler {
   private Transport transport;
   private final InetSocketAddress remote;
   private volatile InetSocketAddress local;
-  private EventLoop loop;
+  private volatile EventLoop loop; // read by the pool, under its lock, from other loops
   private SelectionKey key;
   private ByteBuffer in;
   private User user;
   private int interest;
   private int exchanges;
   private boolean closed;
+  // The pool's bookkeeping, read and written under the pool's lock only: whether the connection
+  // waits in an idle list, since when, and the eviction deadline pending for it (on which loop).
+  boolean pooledIdle;
+  long idleSince;
+  dev.telltale.internal.loop.Deadline idleEviction;
+  EventLoop evictionLoop;
   /** False for a connection that must be closed after its exchange (see {@link #refuseTunnel}). */
   private boolean reusable = true;
   /** A refused CONNECT's answer the next exchange receives instead of sending; else null. */
@@ -184,10 +191,16 @@ public final class Connection implements IoHandler {
     }
   }
 
-  /** The unread received bytes (position to limit); never null once {@link #fill()} ran. */
+  /**
+   * The unread received bytes (position to limit); never null once {@link #fill()} ran. The
+   * buffer comes from the loop's free list and goes back there when it is empty and the
+   * connection idles or closes, so nothing may keep it past the current step.
+   */
   public ByteBuffer in() {
     if (in == null) {
-      in = ByteBuffer.allocate(READ_BUFFER_SIZE).flip();
+      EventLoop owner = loop;
+      in = (owner != null && owner.inLoop() ? owner.takeReadBuffer()
+          : ByteBuffer.allocate(READ_BUFFER_SIZE)).flip();
     }
     return in;
   }
@@ -232,9 +245,19 @@ public final class Connection implements IoHandler {
   /** Drops the read buffer while idle, so idle connections hold no buffers. */
   void releaseBufferIfEmpty() {
     if (in != null && !in.hasRemaining()) {
-      in = null;
+      recycleBuffer();
     }
     transport.releaseIdleBuffers();
+  }
+
+  /** Gives the read buffer back to the loop's free list (if on the loop), or to the GC. */
+  private void recycleBuffer() {
+    ByteBuffer buffer = in;
+    in = null;
+    EventLoop owner = loop;
+    if (owner != null && owner.inLoop()) {
+      owner.recycleReadBuffer(buffer);
+    }
   }
 
   @Override
@@ -252,6 +275,9 @@ public final class Connection implements IoHandler {
     closed = true;
     if (key != null) {
       key.cancel();
+    }
+    if (in != null) {
+      recycleBuffer();
     }
     transport.close();
     user = null;

@@ -138,7 +138,7 @@ final class ConnectionAcquirer
   /** Takes a pooled connection to {@code target}, a place in its queue, or opens one. */
   private void lease(Origin target) {
     origin = target;
-    ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this);
+    ConnectionPool.Lease lease = pool.acquire(target, core.session().maxConnsPerServer(), this, loop);
     if (lease instanceof ConnectionPool.Reuse reuse) {
       timing.notQueued();
       takeOver(reuse.connection());

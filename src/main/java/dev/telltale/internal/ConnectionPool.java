@@ -1,6 +1,8 @@
 package dev.telltale.internal;
 
 import dev.telltale.internal.loop.Deadline;
+import dev.telltale.internal.loop.EventLoop;
+import dev.telltale.internal.util.Clock;
 import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,7 +48,15 @@ public final class ConnectionPool {
   }
 
   private final Map<Origin, Route> routes = new HashMap<>();
-  private final Map<Connection, Deadline> evictions = new HashMap<>();
+  /**
+   * Watches an idle connection: readable means the server closed it or sent bytes nobody asked
+   * for. One instance for all connections, so an idle connection costs no object for it.
+   */
+  private final Connection.User idleWatcher = (c, readyOps) -> {
+    if (isIdle(c) && !c.probeIdle()) {
+      evict(c); // closed by the server, or bytes nobody asked for
+    }
+  };
   private final java.util.Set<Connection> live = new java.util.HashSet<>();
   private final long idleTimeoutNanos;
   private boolean closed;
@@ -56,14 +66,20 @@ public final class ConnectionPool {
   }
 
   /** Takes the most recently used idle connection, or permission to open one, or a queue place. */
-  public synchronized Lease acquire(Origin origin, int maxConnections, Waiter waiter) {
+  public Lease acquire(Origin origin, int maxConnections, Waiter waiter) {
+    return acquire(origin, maxConnections, waiter, null);
+  }
+
+  /**
+   * Like {@link #acquire(Origin, int, Waiter)}, preferring among the most recently used idle
+   * connections one already registered with {@code loop}: moving a connection to another
+   * selector costs a deregistration and a registration.
+   */
+  public synchronized Lease acquire(Origin origin, int maxConnections, Waiter waiter, EventLoop loop) {
     Route route = routes.computeIfAbsent(origin, o -> new Route());
-    Connection idle = route.idle.pollFirst();
+    Connection idle = takeIdle(route, loop);
     if (idle != null) {
-      Deadline eviction = evictions.remove(idle);
-      if (eviction != null) {
-        idle.loop().submit(eviction::cancel);
-      }
+      idle.pooledIdle = false; // its eviction deadline, if pending, finds it busy and lets go
       return new Reuse(idle);
     }
     if (route.total < maxConnections) {
@@ -72,6 +88,23 @@ public final class ConnectionPool {
     }
     route.waiters.addLast(waiter);
     return QUEUED;
+  }
+
+  private static final int SAME_LOOP_SCAN = 8;
+
+  private static Connection takeIdle(Route route, EventLoop loop) {
+    if (loop != null) {
+      int scanned = 0;
+      for (java.util.Iterator<Connection> it = route.idle.iterator();
+          it.hasNext() && scanned < SAME_LOOP_SCAN; scanned++) {
+        Connection candidate = it.next();
+        if (candidate.loop() == loop) {
+          it.remove();
+          return candidate;
+        }
+      }
+    }
+    return route.idle.pollFirst();
   }
 
   /**
@@ -107,11 +140,7 @@ public final class ConnectionPool {
     // Set up idle watching while this loop still owns the connection: once it is in the idle list
     // another loop may take it at any moment.
     connection.releaseBufferIfEmpty();
-    connection.setUser((c, readyOps) -> {
-      if (isIdle(c) && !c.probeIdle()) {
-        evict(c); // closed by the server, or bytes nobody asked for
-      }
-    });
+    connection.setUser(idleWatcher);
     connection.interest(SelectionKey.OP_READ);
     Waiter next = null;
     boolean keep;
@@ -122,6 +151,8 @@ public final class ConnectionPool {
         next = route.waiters.pollFirst();
         if (next == null) {
           route.idle.addFirst(connection);
+          connection.pooledIdle = true;
+          connection.idleSince = Clock.nanoTime();
         }
       }
     }
@@ -137,32 +168,70 @@ public final class ConnectionPool {
   }
 
   private synchronized boolean isIdle(Connection connection) {
-    Route route = routes.get(connection.origin());
-    return route != null && route.idle.contains(connection);
+    return connection.pooledIdle;
   }
 
+  /**
+   * Makes sure an eviction deadline is pending for an idle connection, on its loop. One deadline
+   * serves many idle periods: a connection reused before it fires is simply found busy (or idle
+   * for less than the timeout, and the deadline is moved on), so a busy connection costs no
+   * deadline per request, only one per idle timeout.
+   */
   private void watchIdle(Connection connection) {
-    Deadline eviction = connection.loop().schedule(idleTimeoutNanos, () -> evict(connection));
+    EventLoop loop = connection.loop();
     synchronized (this) {
-      if (route(connection).idle.contains(connection)) {
-        evictions.put(connection, eviction);
-        return;
+      if (!connection.pooledIdle || connection.evictionLoop == loop) {
+        return; // taken already, or the pending deadline on this loop will see to it
       }
     }
-    eviction.cancel(); // taken already between the two locks
+    scheduleEviction(connection, loop, idleTimeoutNanos);
+  }
+
+  private void scheduleEviction(Connection connection, EventLoop loop, long delayNanos) {
+    Deadline deadline = loop.schedule(delayNanos, () -> evictionDue(connection, loop));
+    synchronized (this) {
+      connection.idleEviction = deadline;
+      connection.evictionLoop = loop;
+    }
+  }
+
+  /** An eviction deadline came: close the connection if it has idled the whole timeout. */
+  private void evictionDue(Connection connection, EventLoop loop) {
+    long rest;
+    synchronized (this) {
+      if (connection.evictionLoop != loop) {
+        return; // the connection moved: a deadline on its new loop watches it
+      }
+      connection.idleEviction = null;
+      connection.evictionLoop = null;
+      if (!connection.pooledIdle) {
+        return; // in use: its next release schedules a new deadline
+      }
+      rest = idleTimeoutNanos - (Clock.nanoTime() - connection.idleSince);
+      if (rest <= 0) {
+        route(connection).idle.remove(connection);
+        connection.pooledIdle = false;
+      }
+    }
+    if (rest > 0) {
+      scheduleEviction(connection, loop, rest); // reused and idle again since: not due yet
+    } else {
+      discard(connection);
+    }
   }
 
   private Route route(Connection connection) {
     return routes.computeIfAbsent(connection.origin(), o -> new Route());
   }
 
-  /** Closes an idle connection if it is still idle (eviction and liveness both come here). */
+  /** Closes an idle connection the server closed or spoke on, if it is still idle. */
   private void evict(Connection connection) {
     synchronized (this) {
-      if (!route(connection).idle.remove(connection)) {
+      if (!connection.pooledIdle) {
         return;
       }
-      evictions.remove(connection);
+      route(connection).idle.remove(connection);
+      connection.pooledIdle = false;
     }
     discard(connection);
   }
@@ -216,9 +285,11 @@ public final class ConnectionPool {
       idle.addAll(live); // idle ones, and any still draining an abandoned body
       live.clear();
       for (Route route : routes.values()) {
+        for (Connection connection : route.idle) {
+          connection.pooledIdle = false;
+        }
         route.idle.clear();
       }
-      evictions.clear();
     }
     for (Connection connection : idle) {
       connection.loop().submit(connection::close);

@@ -227,9 +227,12 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     response.releaseDecoding();
     cancelTimers();
     acquirer.cancel();
-    HttpException cancelled = new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
+    HttpException cancelled = null; // built only when an operation is pending: most closes have none
     for (Op op : new Op[] {sendOp, writeOp, response.takeReceiveOp(), response.takeDataOp()}) {
       if (op != null) {
+        if (cancelled == null) {
+          cancelled = new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
+        }
         fail(op, cancelled);
       }
     }

@@ -182,6 +182,12 @@ final class ResponseReader {
         events.emit(new StatusEvent.ResponseReceived(head.headerBytes()));
       }
       exchange.request().onFinalHead(head);
+    } else if (!exchange.connection().hasBuffered()) {
+      // The request was just written: a read now would almost always come back empty. Waiting
+      // for the selector saves that system call per request (level-triggered: bytes or an end
+      // of stream already there are reported at once).
+      io.awaitReadable(exchange.connection(), core.value(Option.RECEIVE_TIMEOUT),
+          "waiting for the response headers");
     } else {
       readHead();
     }

@@ -1,7 +1,6 @@
 package dev.telltale.internal.http1;
 
 import dev.telltale.internal.util.Ascii;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -50,7 +49,7 @@ final class FieldLines {
           ProtocolViolation.Kind.HEADER_COUNT_EXCEEDED,
           "response has more than " + maxCount + " " + section + " fields");
     }
-    names.add(new String(buf, start, colon - start, StandardCharsets.ISO_8859_1));
+    names.add(KnownStrings.of(buf, start, colon - start));
     values.add(value(buf, colon + 1, end, section));
   }
 
@@ -88,7 +87,7 @@ final class FieldLines {
             : ProtocolViolation.malformed("control character in " + section + " field value");
       }
     }
-    return new String(buf, from, end - from, StandardCharsets.ISO_8859_1);
+    return KnownStrings.of(buf, from, end - from);
   }
 
   /** Explains why {@code buf[start, stop)} is not followed by a colon, without echoing the line. */

@@ -11,12 +11,13 @@ import java.util.List;
  * Incremental parser for HTTP/1.x response heads (RFC 9112 §2-§5): feed it whatever bytes arrived,
  * as often as needed, and it returns the {@link ResponseHead} once the final empty line is in.
  *
- * <p>Head bytes are copied into one internal array that grows up to {@code maxHeaderBytes}, so a
- * head split at any byte parses the same as a whole one and the caller can recycle its read buffer
- * right away. The limit is enforced before copying, so a server that never ends its head costs at
- * most {@code maxHeaderBytes} of memory. Lines are found by scanning the source with absolute
- * {@code get(i)}; the only allocations are the array growth and one String per name, value and
- * reason phrase.
+ * <p>Head bytes are copied into one array that grows up to {@code maxHeaderBytes}, so a head split
+ * at any byte parses the same as a whole one and the caller can recycle its read buffer right
+ * away. A head that arrives whole is assembled in the thread's scratch array (no allocation); only
+ * a head split across calls gets an array of its own. The limit is enforced before copying, so a
+ * server that never ends its head costs at most {@code maxHeaderBytes} of memory. Lines are found
+ * by scanning the source with absolute {@code get(i)}; the other allocations are one String per
+ * name, value and reason phrase that is not a common constant ({@link KnownStrings}).
  *
  * <p>After returning a head the parser is ready for the next one: the final response after a 1xx,
  * or the next response on a reused connection. After a {@link ProtocolViolation} the connection is
@@ -33,9 +34,19 @@ public final class Http1ResponseParser {
   private static final byte[] HTTP_SLASH = {'H', 'T', 'T', 'P', '/'};
   private static final int INITIAL_CAPACITY = 512;
 
+  /**
+   * Per thread, where a head that arrives whole in one call is assembled: it is turned into its
+   * strings before the call returns, so the parser needs no array of its own for it. A head split
+   * across calls is moved into a private array at the end of the call (the thread parses other
+   * connections' heads in between).
+   */
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+
   private final int maxHeaderBytes;
   private final int maxHeaderCount;
+  /** The head's bytes: the thread's scratch array during a call, else private or null. */
   private byte[] buf;
+  private boolean onScratch;
 
   /** Bytes of the current head held in {@link #buf}. */
   private int length;
@@ -67,7 +78,6 @@ public final class Http1ResponseParser {
     }
     this.maxHeaderBytes = maxHeaderBytes;
     this.maxHeaderCount = maxHeaderCount;
-    this.buf = new byte[Math.min(INITIAL_CAPACITY, maxHeaderBytes)];
   }
 
   /**
@@ -80,6 +90,27 @@ public final class Http1ResponseParser {
    *     the limits
    */
   public ResponseHead parseHead(ByteBuffer src) throws ProtocolViolation {
+    if (buf == null) {
+      buf = SCRATCH.get();
+      onScratch = true;
+    }
+    try {
+      return parse(src);
+    } finally {
+      if (onScratch) {
+        keepPrivately(); // the head is incomplete (or bad): its bytes must outlive this call
+      }
+    }
+  }
+
+  /** Moves a partial head off the thread's scratch array into one of the parser's own. */
+  private void keepPrivately() {
+    buf = length == 0 ? null
+        : Arrays.copyOf(buf, Math.min(maxHeaderBytes, Math.max(INITIAL_CAPACITY, length * 2)));
+    onScratch = false;
+  }
+
+  private ResponseHead parse(ByteBuffer src) throws ProtocolViolation {
     int pos = src.position();
     int limit = src.limit();
     while (pos < limit) {
@@ -114,6 +145,10 @@ public final class Http1ResponseParser {
 
   /** Forgets any partial head, making the parser ready for a new response. */
   public void reset() {
+    if (onScratch) {
+      buf = null; // the scratch array stays the thread's
+      onScratch = false;
+    }
     length = 0;
     lineStart = 0;
     prefixChecked = 0;
@@ -128,6 +163,7 @@ public final class Http1ResponseParser {
     int n = to - from;
     if (length + n > buf.length) {
       buf = Arrays.copyOf(buf, Math.min(maxHeaderBytes, Math.max(length + n, buf.length * 2)));
+      onScratch = false; // a private copy now
     }
     src.get(from, buf, length, n);
     length += n;
@@ -208,7 +244,7 @@ public final class Http1ResponseParser {
             : ProtocolViolation.malformed("control character in reason phrase");
       }
     }
-    reasonPhrase = new String(buf, reasonStart, end - reasonStart, StandardCharsets.ISO_8859_1);
+    reasonPhrase = KnownStrings.of(buf, reasonStart, end - reasonStart);
   }
 
   /** Accepts HTTP/1.0 and HTTP/1.1 followed by SP; returns the interned version string. */

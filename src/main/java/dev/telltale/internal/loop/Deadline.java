@@ -8,18 +8,28 @@ package dev.telltale.internal.loop;
 public final class Deadline implements Comparable<Deadline> {
   final long atNanos;
   final long sequence;
-  private final Runnable action;
+  private final EventLoop owner;
+  private Runnable action;
   private boolean cancelled;
 
-  Deadline(long atNanos, long sequence, Runnable action) {
+  Deadline(EventLoop owner, long atNanos, long sequence, Runnable action) {
+    this.owner = owner;
     this.atNanos = atNanos;
     this.sequence = sequence;
     this.action = action;
   }
 
-  /** Stops the deadline from firing; cancelling twice, or after it fired, does nothing. */
+  /**
+   * Stops the deadline from firing; cancelling twice, or after it fired, does nothing. The action
+   * (and whatever it holds, typically a finished request) is let go at once, and the loop purges
+   * cancelled deadlines in bulk once they dominate its queue, so a busy loop's queue stays small.
+   */
   public void cancel() {
-    cancelled = true;
+    if (!cancelled) {
+      cancelled = true;
+      action = null;
+      owner.deadlineCancelled();
+    }
   }
 
   boolean isCancelled() {
@@ -29,7 +39,9 @@ public final class Deadline implements Comparable<Deadline> {
   void fire() {
     if (!cancelled) {
       cancelled = true;
-      action.run();
+      Runnable run = action;
+      action = null;
+      run.run();
     }
   }
 

@@ -23,8 +23,18 @@ public final class LoopGroup {
     started = new boolean[size];
   }
 
-  /** The next loop in round-robin order, started if it was not yet. */
+  /**
+   * The loop for a new request: the caller's own loop when it is one of this group's (a request
+   * started from a completion callback stays on the loop that holds the connection it is likely
+   * to reuse, so the connection need not move between selectors), else the next loop in
+   * round-robin order, started if it was not yet.
+   */
   public EventLoop next() {
+    for (EventLoop loop : loops) {
+      if (loop != null && loop.inLoop()) {
+        return loop; // its own thread is running: started and not yet stopped
+      }
+    }
     int index = Math.floorMod(next.getAndIncrement(), loops.length);
     synchronized (this) {
       if (stopped) {

@@ -48,25 +48,29 @@ public final class TlsTransport implements Transport {
   private void ensureBuffers() {
     SSLSession session = engine.getSession();
     if (netIn == null) {
-      netIn = ByteBuffer.allocate(session.getPacketBufferSize());
+      netIn = TlsBuffers.packet(session.getPacketBufferSize());
     }
     if (netOut == null) {
-      netOut = ByteBuffer.allocate(session.getPacketBufferSize()).flip();
+      netOut = TlsBuffers.packet(session.getPacketBufferSize()).flip();
     }
     if (appIn == null) {
-      appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
+      appIn = TlsBuffers.plaintext(session.getApplicationBufferSize()).flip();
     }
   }
 
+  /** Called on the connection's loop as it goes idle: empty buffers go back to the free lists. */
   @Override
   public void releaseIdleBuffers() {
     if (netIn != null && netIn.position() == 0) {
+      TlsBuffers.givePacket(netIn);
       netIn = null;
     }
     if (netOut != null && !netOut.hasRemaining()) {
+      TlsBuffers.givePacket(netOut);
       netOut = null;
     }
     if (appIn != null && !appIn.hasRemaining()) {
+      TlsBuffers.givePlaintext(appIn);
       appIn = null;
     }
   }
