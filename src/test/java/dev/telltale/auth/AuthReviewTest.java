@@ -8,22 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.telltale.AuthScheme;
 import dev.telltale.AuthTarget;
 import dev.telltale.Connect;
-import dev.telltale.NotificationFlags;
 import dev.telltale.Request;
-import dev.telltale.Session;
 import dev.telltale.internal.auth.Challenge;
 import dev.telltale.internal.auth.ChallengeParser;
-import dev.telltale.testing.RecordingCallback;
 import dev.telltale.testkit.LeakCheck;
+import dev.telltale.testkit.MockServerTest;
 import dev.telltale.testkit.Roundtrip;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,24 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * spread over several fields, and a proxy's 407 followed by the origin's 401.
  */
 @ExtendWith(LeakCheck.class)
-class AuthReviewTest {
-  @StartStop final MockWebServer server = new MockWebServer();
-  final RecordingCallback rec = new RecordingCallback();
-  final Session session = Session.open();
-  Connect connect;
-
-  @BeforeEach
-  void open() {
-    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
-    connect = session.connect("127.0.0.1", server.getPort());
-  }
-
-  @AfterEach
-  void closeAll() {
-    connect.close();
-    session.close();
-    rec.awaitClosing(session);
-  }
+class AuthReviewTest extends MockServerTest {
 
   private RecordedRequest take() throws InterruptedException {
     return server.takeRequest(20, TimeUnit.SECONDS);

@@ -8,48 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.telltale.AuthScheme;
 import dev.telltale.AuthSchemes;
 import dev.telltale.AuthTarget;
-import dev.telltale.Connect;
 import dev.telltale.ErrorCode;
 import dev.telltale.HandleException;
-import dev.telltale.NotificationFlags;
 import dev.telltale.Request;
-import dev.telltale.Session;
-import dev.telltale.testing.RecordingCallback;
 import dev.telltale.testkit.LeakCheck;
+import dev.telltale.testkit.MockServerTest;
 import dev.telltale.testkit.Roundtrip;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Basic (RFC 7617) credentials, WinHttpQueryAuthSchemes and the call-time rules of setCredentials. */
 @ExtendWith(LeakCheck.class)
-class BasicAuthTest {
-  @StartStop final MockWebServer server = new MockWebServer();
-  final RecordingCallback rec = new RecordingCallback();
-  final Session session = Session.open();
-  Connect connect;
-
-  @BeforeEach
-  void open() {
-    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
-    connect = session.connect("127.0.0.1", server.getPort());
-  }
-
-  @AfterEach
-  void closeAll() {
-    connect.close();
-    session.close();
-    rec.awaitClosing(session);
-  }
+class BasicAuthTest extends MockServerTest {
 
   private static MockResponse challenge(String... values) {
     MockResponse.Builder b = new MockResponse.Builder().code(401).body("login first");

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.telltale.AuthScheme;
 import dev.telltale.AuthTarget;
-import dev.telltale.Connect;
-import dev.telltale.NotificationFlags;
 import dev.telltale.Request;
-import dev.telltale.Session;
-import dev.telltale.testing.RecordingCallback;
 import dev.telltale.testkit.LeakCheck;
+import dev.telltale.testkit.MockServerTest;
 import dev.telltale.testkit.Roundtrip;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -26,9 +23,6 @@ import java.util.regex.Pattern;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,26 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * definitions, with the client's cnonce as sent.
  */
 @ExtendWith(LeakCheck.class)
-class DigestChallengeTest {
+class DigestChallengeTest extends MockServerTest {
   private static final String REALM = "http-auth@example.org";
 
-  @StartStop final MockWebServer server = new MockWebServer();
-  final RecordingCallback rec = new RecordingCallback();
-  final Session session = Session.open();
-  Connect connect;
-
-  @BeforeEach
-  void open() {
-    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
-    connect = session.connect("127.0.0.1", server.getPort());
-  }
-
-  @AfterEach
-  void closeAll() {
-    connect.close();
-    session.close();
-    rec.awaitClosing(session);
-  }
 
   private static MockResponse digestChallenge(String algorithm, String nonce) {
     return new MockResponse.Builder().code(401).addHeader("WWW-Authenticate",

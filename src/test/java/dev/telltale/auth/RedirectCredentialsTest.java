@@ -6,43 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.telltale.AuthScheme;
 import dev.telltale.AuthTarget;
-import dev.telltale.Connect;
-import dev.telltale.NotificationFlags;
 import dev.telltale.Request;
-import dev.telltale.Session;
-import dev.telltale.testing.RecordingCallback;
 import dev.telltale.testkit.LeakCheck;
+import dev.telltale.testkit.MockServerTest;
 import dev.telltale.testkit.Roundtrip;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Credentials set with setCredentials stay with the origin (scheme, host, port) they were sent to. */
 @ExtendWith(LeakCheck.class)
-class RedirectCredentialsTest {
-  @StartStop final MockWebServer server = new MockWebServer();
+class RedirectCredentialsTest extends MockServerTest {
   @StartStop final MockWebServer other = new MockWebServer();
-  final RecordingCallback rec = new RecordingCallback();
-  final Session session = Session.open();
-  Connect connect;
-
-  @BeforeEach
-  void open() {
-    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
-    connect = session.connect("127.0.0.1", server.getPort());
-  }
-
-  @AfterEach
-  void closeAll() {
-    connect.close();
-    session.close();
-    rec.awaitClosing(session);
-  }
 
   private static MockResponse redirectTo(String location) {
     return new MockResponse.Builder().code(302).addHeader("Location", location).build();

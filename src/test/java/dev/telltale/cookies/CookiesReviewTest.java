@@ -2,12 +2,10 @@ package dev.telltale.cookies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.telltale.Connect;
-import dev.telltale.NotificationFlags;
 import dev.telltale.Request;
 import dev.telltale.Session;
-import dev.telltale.testing.RecordingCallback;
 import dev.telltale.testkit.LeakCheck;
+import dev.telltale.testkit.MockServerTest;
 import dev.telltale.testkit.Roundtrip;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -17,11 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,25 +24,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link java.net.URI} does not, and several cookies folded into one field.
  */
 @ExtendWith(LeakCheck.class)
-class CookiesReviewTest {
-  @StartStop final MockWebServer server = new MockWebServer();
-  final RecordingCallback rec = new RecordingCallback();
+class CookiesReviewTest extends MockServerTest {
   final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-  Session session;
-  Connect connect;
 
-  @BeforeEach
-  void open() {
-    session = Session.builder().cookieHandler(cookies).build();
-    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
-    connect = session.connect("127.0.0.1", server.getPort());
-  }
-
-  @AfterEach
-  void closeAll() {
-    connect.close();
-    session.close();
-    rec.awaitClosing(session);
+  @Override
+  protected Session newSession() {
+    return Session.builder().cookieHandler(cookies).build();
   }
 
   private RecordedRequest take() throws InterruptedException {

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.telltale.Connect;
 import dev.telltale.Decompression;
-import dev.telltale.NotificationFlags;
 import dev.telltale.Option;
 import dev.telltale.Request;
 import dev.telltale.Session;
-import dev.telltale.testing.RecordingCallback;
 import dev.telltale.testkit.LeakCheck;
+import dev.telltale.testkit.MockServerTest;
 import dev.telltale.testkit.Roundtrip;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,12 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
 import okio.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -38,27 +32,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * interplay with small buffers.
  */
 @ExtendWith(LeakCheck.class)
-class DecompressionReviewTest {
+class DecompressionReviewTest extends MockServerTest {
   private static final byte[] TEXT = "pack my box with five dozen liquor jugs\n".repeat(3000)
       .getBytes(StandardCharsets.US_ASCII);
 
-  @StartStop final MockWebServer server = new MockWebServer();
-  final RecordingCallback rec = new RecordingCallback();
-  Session session;
-  Connect connect;
-
-  @BeforeEach
-  void open() {
-    session = Session.builder().ioThreads(1).build();
-    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
-    connect = session.connect("127.0.0.1", server.getPort());
-  }
-
-  @AfterEach
-  void closeAll() {
-    connect.close();
-    session.close();
-    rec.awaitClosing(session);
+  @Override
+  protected Session newSession() {
+    return Session.builder().ioThreads(1).build();
   }
 
   private Request decompressing(String method, String path) {

@@ -11,12 +11,11 @@ import dev.telltale.Connect;
 import dev.telltale.Decompression;
 import dev.telltale.ErrorCode;
 import dev.telltale.HttpException;
-import dev.telltale.NotificationFlags;
 import dev.telltale.Option;
 import dev.telltale.Request;
 import dev.telltale.Session;
-import dev.telltale.testing.RecordingCallback;
 import dev.telltale.testkit.LeakCheck;
+import dev.telltale.testkit.MockServerTest;
 import dev.telltale.testkit.RawServer;
 import dev.telltale.testkit.Roundtrip;
 import java.io.ByteArrayOutputStream;
@@ -33,36 +32,19 @@ import java.util.zip.GZIPOutputStream;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
 import okio.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Option.DECOMPRESSION against MockWebServer: gzip and deflate bodies, limits, and the events. */
 @ExtendWith(LeakCheck.class)
-class DecompressionTest {
+class DecompressionTest extends MockServerTest {
   private static final byte[] TEXT = "the quick brown fox jumps over the lazy dog\n".repeat(2000)
       .getBytes(StandardCharsets.US_ASCII);
 
-  @StartStop final MockWebServer server = new MockWebServer();
-  final RecordingCallback rec = new RecordingCallback();
-  Session session;
-  Connect connect;
-
-  @BeforeEach
-  void open() {
-    session = Session.builder().ioThreads(1).build();
-    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
-    connect = session.connect("127.0.0.1", server.getPort());
-  }
-
-  @AfterEach
-  void closeAll() {
-    connect.close();
-    session.close();
-    rec.awaitClosing(session);
+  @Override
+  protected Session newSession() {
+    return Session.builder().ioThreads(1).build();
   }
 
   private Request decompressing(String path) {
