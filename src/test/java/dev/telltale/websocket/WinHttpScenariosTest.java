@@ -16,11 +16,13 @@ import dev.telltale.WebSocket;
 import dev.telltale.WebSocketBufferType;
 import dev.telltale.WebSocketStatus;
 import dev.telltale.testkit.LeakCheck;
+import dev.telltale.testkit.RawServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -251,13 +253,36 @@ class WinHttpScenariosTest {
 
   @Test
   void rule26_secondSendWhileOneIsPendingIsInvalidOperation() throws Exception {
-    WebSocket socket = upgradeWithEcho(false);
-    // a send stays pending while the loop has not run it; a 4 MiB one long enough to try again
-    CompletableFuture<Void> first = socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(4 << 20));
-    HandleException second = assertThrows(HandleException.class,
-        () -> socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(1)));
-    assertEquals(ErrorCode.INVALID_OPERATION, second.code());
-    await(first);
+    // The peer does not read until the second send was tried, so the first (16 MiB, far more than
+    // the loopback socket buffers hold while nobody reads) is pending for certain, not by timing.
+    CountDownLatch secondTried = new CountDownLatch(1);
+    CompletableFuture<Integer> receivedBytes = new CompletableFuture<>();
+    try (RawServer peer = RawServer.start(conn -> {
+      WsWire.handshake(conn, "");
+      secondTried.await(30, TimeUnit.SECONDS);
+      int total = 0;
+      WsWire.Frame frame;
+      do { // the client may cut a large message into several frames
+        frame = WsWire.read(conn.socket().getInputStream());
+        total += frame.payload().length;
+      } while (!frame.fin());
+      receivedBytes.complete(total);
+      conn.drainUntilClientCloses();
+    })) {
+      WebSocket socket = fx.open(peer.port());
+      CompletableFuture<Void> first = socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(16 << 20));
+      HandleException second = assertThrows(HandleException.class,
+          () -> socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(1)));
+      assertEquals(ErrorCode.INVALID_OPERATION, second.code());
+      assertTrue(!first.isDone(), "the first send is still pending");
+      secondTried.countDown();
+      await(first);
+      assertEquals(16 << 20, receivedBytes.get(30, TimeUnit.SECONDS));
+      // once the first completed, the next send is admitted
+      await(socket.send(WebSocketBufferType.BINARY_MESSAGE, ByteBuffer.allocate(1)));
+      socket.close();
+      fx.rec.awaitClosing(socket);
+    }
   }
 
   @Test
