@@ -1,7 +1,6 @@
 package dev.telltale;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Where one request's time went, phase by phase, as curl's {@code -w} reports it: measured by the
@@ -31,12 +30,24 @@ public record RequestTimings(Duration queued, Duration resolve, Duration connect
     long bytesSent, long bytesReceived, int redirects, boolean connectionReused, boolean complete) {
   /** Checks that no duration is null or negative. */
   public RequestTimings {
-    for (Duration d : new Duration[] {queued, resolve, connect, tlsHandshake, send, serverWait,
-        timeToFirstByte, download, total}) {
-      Objects.requireNonNull(d, "durations must not be null");
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("durations must not be negative: " + d);
-      }
+    // one call per component rather than a loop over an array: every request builds one of these
+    check(queued, "queued");
+    check(resolve, "resolve");
+    check(connect, "connect");
+    check(tlsHandshake, "tlsHandshake");
+    check(send, "send");
+    check(serverWait, "serverWait");
+    check(timeToFirstByte, "timeToFirstByte");
+    check(download, "download");
+    check(total, "total");
+  }
+
+  private static void check(Duration d, String name) {
+    if (d == null) {
+      throw new NullPointerException(name + " must not be null");
+    }
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative: " + d);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.telltale;
 
+import dev.telltale.internal.HeadersAccess;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,8 +37,8 @@ public final class ResponseHeaders {
   private final String version;
   private final int statusCode;
   private final String reasonPhrase;
-  private final String[] names;
-  private final String[] values;
+  /** {@code [name0, value0, name1, value1, ...]}; never modified (may be the parsed head's own). */
+  private final String[] fields;
   private final String raw;
   private Map<String, List<String>> map; // built on first use; immutable once built
 
@@ -45,15 +46,18 @@ public final class ResponseHeaders {
       String version,
       int statusCode,
       String reasonPhrase,
-      String[] names,
-      String[] values,
+      String[] fields,
       String raw) {
     this.version = version;
     this.statusCode = statusCode;
     this.reasonPhrase = reasonPhrase;
-    this.names = names;
-    this.values = values;
+    this.fields = fields;
     this.raw = raw;
+  }
+
+  static {
+    // the engine builds these from parsed heads without copying their fields (see HeadersAccess)
+    HeadersAccess.register(ResponseHeaders::new);
   }
 
   /**
@@ -87,16 +91,14 @@ public final class ResponseHeaders {
     if (size % 2 != 0) {
       throw new IllegalArgumentException("namesAndValues has odd size: " + size);
     }
-    String[] names = new String[size / 2];
-    String[] values = new String[size / 2];
-    for (int i = 0; i < names.length; i++) {
-      names[i] = Objects.requireNonNull(namesAndValues.get(2 * i), "header name");
-      values[i] = Objects.requireNonNull(namesAndValues.get(2 * i + 1), "header value");
+    String[] fields = new String[size];
+    for (int i = 0; i < size; i++) {
+      fields[i] = Objects.requireNonNull(namesAndValues.get(i), i % 2 == 0 ? "header name" : "header value");
     }
     if (raw == null) {
-      raw = synthesizeRaw(version, statusCode, reasonPhrase, names, values);
+      raw = synthesizeRaw(version, statusCode, reasonPhrase, fields);
     }
-    return new ResponseHeaders(version, statusCode, reasonPhrase, names, values, raw);
+    return new ResponseHeaders(version, statusCode, reasonPhrase, fields, raw);
   }
 
   /**
@@ -135,9 +137,9 @@ public final class ResponseHeaders {
    */
   public Optional<String> firstValue(String name) {
     Objects.requireNonNull(name, "name");
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equalsIgnoreCase(name)) {
-        return Optional.of(values[i]);
+    for (int i = 0; i < fields.length; i += 2) {
+      if (fields[i].equalsIgnoreCase(name)) {
+        return Optional.of(fields[i + 1]);
       }
     }
     return Optional.empty();
@@ -153,12 +155,12 @@ public final class ResponseHeaders {
   public List<String> values(String name) {
     Objects.requireNonNull(name, "name");
     List<String> found = null;
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equalsIgnoreCase(name)) {
+    for (int i = 0; i < fields.length; i += 2) {
+      if (fields[i].equalsIgnoreCase(name)) {
         if (found == null) {
           found = new ArrayList<>(2);
         }
-        found.add(values[i]);
+        found.add(fields[i + 1]);
       }
     }
     return found == null ? List.of() : Collections.unmodifiableList(found);
@@ -175,8 +177,8 @@ public final class ResponseHeaders {
     Map<String, List<String>> m = map;
     if (m == null) {
       TreeMap<String, List<String>> tree = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      for (int i = 0; i < names.length; i++) {
-        tree.computeIfAbsent(names[i], k -> new ArrayList<>(1)).add(values[i]);
+      for (int i = 0; i < fields.length; i += 2) {
+        tree.computeIfAbsent(fields[i], k -> new ArrayList<>(1)).add(fields[i + 1]);
       }
       tree.replaceAll((k, v) -> Collections.unmodifiableList(v));
       m = Collections.unmodifiableMap(tree);
@@ -197,11 +199,11 @@ public final class ResponseHeaders {
    */
   public OptionalLong contentLength() {
     long length = -1;
-    for (int i = 0; i < names.length; i++) {
-      if (!names[i].equalsIgnoreCase("Content-Length")) {
+    for (int i = 0; i < fields.length; i += 2) {
+      if (!fields[i].equalsIgnoreCase("Content-Length")) {
         continue;
       }
-      String v = values[i];
+      String v = fields[i + 1];
       int start = 0;
       while (start <= v.length()) {
         int comma = v.indexOf(',', start);
@@ -233,7 +235,7 @@ public final class ResponseHeaders {
    * @return the field count
    */
   public int fieldCount() {
-    return names.length;
+    return fields.length / 2;
   }
 
   /**
@@ -244,7 +246,7 @@ public final class ResponseHeaders {
    * @throws IndexOutOfBoundsException if the index is out of range
    */
   public String fieldName(int index) {
-    return names[Objects.checkIndex(index, names.length)];
+    return fields[2 * Objects.checkIndex(index, fields.length / 2)];
   }
 
   /**
@@ -255,7 +257,7 @@ public final class ResponseHeaders {
    * @throws IndexOutOfBoundsException if the index is out of range
    */
   public String fieldValue(int index) {
-    return values[Objects.checkIndex(index, values.length)];
+    return fields[2 * Objects.checkIndex(index, fields.length / 2) + 1];
   }
 
   /**
@@ -268,7 +270,8 @@ public final class ResponseHeaders {
     if (!reasonPhrase.isEmpty()) {
       sb.append(' ').append(reasonPhrase);
     }
-    sb.append(" (").append(names.length).append(names.length == 1 ? " field)" : " fields)");
+    int count = fields.length / 2;
+    sb.append(" (").append(count).append(count == 1 ? " field)" : " fields)");
     return sb.toString();
   }
 
@@ -303,11 +306,11 @@ public final class ResponseHeaders {
   }
 
   private static String synthesizeRaw(
-      String version, int statusCode, String reasonPhrase, String[] names, String[] values) {
+      String version, int statusCode, String reasonPhrase, String[] fields) {
     StringBuilder sb = new StringBuilder(version).append(' ').append(statusCode).append(' ');
     sb.append(reasonPhrase).append("\r\n");
-    for (int i = 0; i < names.length; i++) {
-      sb.append(names[i]).append(": ").append(values[i]).append("\r\n");
+    for (int i = 0; i < fields.length; i += 2) {
+      sb.append(fields[i]).append(": ").append(fields[i + 1]).append("\r\n");
     }
     return sb.append("\r\n").toString();
   }

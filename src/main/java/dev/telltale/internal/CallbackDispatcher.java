@@ -7,7 +7,6 @@ import dev.telltale.StatusCallback;
 import dev.telltale.StatusEvent;
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +27,14 @@ public final class CallbackDispatcher {
   private static final Logger log = LoggerFactory.getLogger(CallbackDispatcher.class);
 
   private final Handle handle;
-  private final Supplier<Object> context;
+  private final HandleCore core;
   private final Executor executor;
-  private final Object lock = new Object();
-  private final ArrayDeque<Object> queue = new ArrayDeque<>();
+  /*
+   * Also the lock (private, so no other code can hold it). Small at first: a request's events are
+   * delivered as they come, so the queue rarely holds more than a few; it grows when it must.
+   */
+  private final ArrayDeque<Object> queue = new ArrayDeque<>(3);
+  private final Object lock = queue;
 
   private volatile StatusCallback callback;
   private volatile int mask;
@@ -44,13 +47,14 @@ public final class CallbackDispatcher {
   private boolean sealed;
   private Runnable afterClosing;
 
-  CallbackDispatcher(Handle handle, Supplier<Object> context, Executor executor,
-      StatusCallback callback, NotificationFlags flags) {
+  /** The dispatcher of {@code core}'s handle, with the callback and flag mask it starts with. */
+  CallbackDispatcher(Handle handle, HandleCore core, Executor executor, StatusCallback callback,
+      int mask) {
     this.handle = handle;
-    this.context = context;
+    this.core = core;
     this.executor = executor;
     this.callback = callback;
-    this.mask = flags == null ? 0 : flags.mask();
+    this.mask = callback == null ? 0 : mask;
   }
 
   /** Whether a callback is installed whose flags let {@code status} through: check before building. */
@@ -64,6 +68,10 @@ public final class CallbackDispatcher {
 
   NotificationFlags flags() {
     return NotificationFlags.fromMask(mask);
+  }
+
+  int mask() {
+    return mask;
   }
 
   /**
@@ -314,7 +322,7 @@ public final class CallbackDispatcher {
 
   private void invoke(StatusCallback target, StatusEvent event) {
     try {
-      target.onStatus(handle, context.get(), event);
+      target.onStatus(handle, core.context(), event);
     } catch (Throwable t) {
       log.warn("status callback threw on {} for {}; ignored", handle.type(), event.status(), t);
     }

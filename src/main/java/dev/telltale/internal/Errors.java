@@ -12,8 +12,6 @@ import dev.telltale.internal.tls.TlsTransport;
 import dev.telltale.internal.tls.TlsTruncation;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Maps codec results to the public vocabulary: one place, so codes stay consistent (rule 21). */
 final class Errors {
@@ -46,13 +44,8 @@ final class Errors {
         + " failed: " + e.getMessage(), e);
   }
 
-  /** The parsed head as the public, immutable {@link ResponseHeaders}. */
+  /** The parsed head as the public, immutable {@link ResponseHeaders} (sharing its fields). */
   static ResponseHeaders toPublic(ResponseHead head) {
-    List<String> fields = new ArrayList<>(head.fieldCount() * 2);
-    for (int i = 0; i < head.fieldCount(); i++) {
-      fields.add(head.fieldName(i));
-      fields.add(head.fieldValue(i));
-    }
-    return ResponseHeaders.of(head.version(), head.statusCode(), head.reasonPhrase(), fields, head.raw());
+    return HeadersAccess.of(head);
   }
 }

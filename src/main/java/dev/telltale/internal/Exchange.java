@@ -79,7 +79,7 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
 
   /** {@code Request.setCredentials}, on the loop: applies from the next attempt on. */
   public void setCredentials(AuthTarget target, AuthScheme scheme, String user, String password) {
-    features.auth.setCredentials(target, scheme, user, password);
+    features.auth().setCredentials(target, scheme, user, password);
   }
 
   public EventLoop loop() {

@@ -20,8 +20,11 @@ import java.util.Set;
  */
 final class ExchangeFeatures {
   private final HandleCore core;
-  /** The request's credentials; {@code Request.setCredentials} reaches it through the loop. */
-  final Authenticator auth = new Authenticator();
+  /**
+   * The request's credentials, made on first use (setCredentials or a challenge): most requests
+   * never authenticate, and each would otherwise pay for its state.
+   */
+  private Authenticator auth;
   /** Where server credentials may go: the origin of the first hop of the current send. */
   private Origin credentialOrigin;
 
@@ -32,7 +35,17 @@ final class ExchangeFeatures {
   /** A new sendRequest of {@code message}. */
   void beginSend(RequestMessage message) {
     credentialOrigin = message.origin;
-    auth.beginSend();
+    if (auth != null) {
+      auth.beginSend();
+    }
+  }
+
+  /** The request's authenticator, made now if it was not; {@code Request.setCredentials} reaches it through the loop. */
+  Authenticator auth() {
+    if (auth == null) {
+      auth = new Authenticator();
+    }
+    return auth;
   }
 
   /**
@@ -41,14 +54,19 @@ final class ExchangeFeatures {
    * application did not set them itself.
    */
   RequestMessage forWire(RequestMessage message, Origin route) {
-    List<String> extra = new ArrayList<>(6);
-    auth.addFields(message.method, message.wireTarget(route), message.field("Authorization") == null
-        && toCredentialOrigin(message), viaProxy(route), extra);
     CookieHandler cookies = core.session().cookieHandler();
+    Set<Decompression> codings = core.value(Option.DECOMPRESSION);
+    if (auth == null && cookies == null && codings.isEmpty()) {
+      return message; // the common case: nothing to add, nothing allocated
+    }
+    List<String> extra = new ArrayList<>(6);
+    if (auth != null) {
+      auth.addFields(message.method, message.wireTarget(route), message.field("Authorization") == null
+          && toCredentialOrigin(message), viaProxy(route), extra);
+    }
     if (cookies != null) {
       Cookies.addFields(cookies, message, extra);
     }
-    Set<Decompression> codings = core.value(Option.DECOMPRESSION);
     if (!codings.isEmpty() && message.field("Accept-Encoding") == null) {
       extra.add("Accept-Encoding");
       extra.add(codings.size() == 2 ? "gzip, deflate" : codings.iterator().next().coding());
@@ -69,7 +87,7 @@ final class ExchangeFeatures {
     if (status != 401 && status != 407) {
       return false;
     }
-    return auth.shouldRetry(status, head.values(Authenticator.challengeField(status)),
+    return auth().shouldRetry(status, head.values(Authenticator.challengeField(status)),
         message.field("Authorization") == null && toCredentialOrigin(message), viaProxy(route),
         replayable);
   }
@@ -91,7 +109,7 @@ final class ExchangeFeatures {
    * go to the proxy with plain http.
    */
   ProxyHop credentialed(ProxyHop hop) {
-    Authenticator.Credentials c = hop.hasCredentials() ? null : auth.proxyBasic();
+    Authenticator.Credentials c = hop.hasCredentials() || auth == null ? null : auth.proxyBasic();
     return c == null ? hop : hop.withCredentials(c.user(), c.password());
   }
 

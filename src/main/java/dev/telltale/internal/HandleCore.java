@@ -9,7 +9,7 @@ import dev.telltale.Option;
 import dev.telltale.StatusCallback;
 import dev.telltale.StatusEvent;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
 
 /**
  * What every handle has: its place in the tree, its callback registration and dispatcher, its
@@ -27,7 +27,15 @@ public final class HandleCore {
   private final SessionCore session;
   private final Handle handle;
   private final CallbackDispatcher dispatcher;
-  private final Map<Option<?>, Object> options = new ConcurrentHashMap<>();
+  /*
+   * Option values as immutable maps, replaced (copied) by setOption: setting options is rare and
+   * creating a request is not, so a child shares its parent's values at creation instead of
+   * copying them (a request used to cost a ConcurrentHashMap copy). Values set on this handle win
+   * over the inherited ones; the inherited ones are a snapshot, so the parent's later changes do not
+   * reach existing children.
+   */
+  private volatile Map<Option<?>, Object> own = Map.of();
+  private final Map<Option<?>, Object> inherited;
   private volatile Object context;
 
   // guarded by this
@@ -57,25 +65,28 @@ public final class HandleCore {
     }
     this.session = session;
     StatusCallback callback = parent == null ? null : parent.dispatcher.callback();
-    NotificationFlags flags = parent == null ? NotificationFlags.NONE : parent.dispatcher.flags();
+    int mask = parent == null ? 0 : parent.dispatcher.mask();
     this.context = parent == null ? null : parent.context;
     this.dispatcher =
-        new CallbackDispatcher(handle, () -> context, session.callbackExecutor(), callback, flags);
-    if (parent != null) {
-      parent.inheritOptionsInto(this);
-    }
+        new CallbackDispatcher(handle, this, session.callbackExecutor(), callback, mask);
+    this.inherited = parent == null ? Map.of() : parent.valuesForChildren();
   }
 
-  private void inheritOptionsInto(HandleCore child) {
+  /** What a child inherits: this handle's values over its own inherited ones. */
+  private Map<Option<?>, Object> valuesForChildren() {
     if (type == HandleType.CONNECT) {
-      parent.inheritOptionsInto(child); // a connect handle holds no option values of its own
-      return;
+      return parent.valuesForChildren(); // a connect handle holds no option values of its own
     }
-    options.forEach((option, value) -> {
-      if (option.settableOn().contains(child.type)) {
-        child.options.put(option, value);
-      }
-    });
+    Map<Option<?>, Object> mine = own;
+    if (mine.isEmpty()) {
+      return inherited;
+    }
+    if (inherited.isEmpty()) {
+      return mine;
+    }
+    Map<Option<?>, Object> merged = new HashMap<>(inherited);
+    merged.putAll(mine);
+    return Map.copyOf(merged);
   }
 
   public HandleType type() {
@@ -123,7 +134,11 @@ public final class HandleCore {
     if (option == Option.CONTEXT_VALUE) {
       context = checked;
     } else {
-      options.put(option, checked);
+      synchronized (this) {
+        Map<Option<?>, Object> copy = new HashMap<>(own);
+        copy.put(option, checked);
+        own = Map.copyOf(copy);
+      }
     }
   }
 
@@ -145,14 +160,17 @@ public final class HandleCore {
     if (option == Option.CONTEXT_VALUE) {
       return option.valueType().cast(context);
     }
-    Object own = options.get(option);
-    if (own != null) {
-      return option.valueType().cast(own);
+    Object set = own.get(option);
+    if (set != null) {
+      return option.valueType().cast(set);
     }
     if (type == HandleType.CONNECT) {
       return parent.value(option);
     }
-    return option.defaultValue();
+    // only what could have been set on this handle's type is inherited (as when it was copied)
+    Object fromParent = inherited.isEmpty() || !option.settableOn().contains(type)
+        ? null : inherited.get(option);
+    return fromParent != null ? option.valueType().cast(fromParent) : option.defaultValue();
   }
 
   public boolean isClosed() {

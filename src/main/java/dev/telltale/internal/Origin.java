@@ -30,16 +30,26 @@ public record Origin(boolean secure, String host, int port, int securityFlags, S
 
   /** The same place with {@code mask} as its relaxed checks (always 0 for plain http). */
   public Origin withSecurityFlags(int mask) {
+    if ((secure ? mask : 0) == securityFlags) {
+      return this; // origins are built per request: no copy when nothing changes
+    }
     return new Origin(secure, host, port, secure ? mask : 0, protocols, proxy);
   }
 
   /** The same place with {@code allowed} TLS versions (always none for plain http). */
   public Origin withProtocols(Set<String> allowed) {
+    Set<String> kept = secure ? allowed : Set.of();
+    if (kept == protocols || kept.equals(protocols)) {
+      return this;
+    }
     return new Origin(secure, host, port, securityFlags, secure ? allowed : Set.of(), proxy);
   }
 
   /** The same place reached through {@code hop} (null: directly). */
   public Origin via(ProxyHop hop) {
+    if (hop == proxy) {
+      return this;
+    }
     return new Origin(secure, host, port, securityFlags, protocols, hop);
   }
 

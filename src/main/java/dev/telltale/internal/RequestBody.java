@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
  */
 final class RequestBody {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+  private static final ByteBuffer[] NOTHING = new ByteBuffer[0];
 
   private final ByteBuffer optional;
   private final long total;
@@ -49,12 +50,14 @@ final class RequestBody {
 
   /** The optional part, framed (chunked when the length is unknown); counts it as written. */
   ByteBuffer[] optionalPart() {
+    if (!optional.hasRemaining()) {
+      written = 0;
+      withheld = false;
+      return NOTHING; // no duplicate of an empty buffer for the GET that has no body
+    }
     ByteBuffer part = optional.duplicate();
     written = part.remaining();
     withheld = false;
-    if (!part.hasRemaining()) {
-      return new ByteBuffer[0];
-    }
     return total < 0 ? ChunkedBodyEncoder.frame(part) : new ByteBuffer[] {part};
   }
 

@@ -2,9 +2,7 @@ package dev.telltale.internal.http1;
 
 import dev.telltale.internal.util.Ascii;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -65,8 +63,7 @@ public final class ChunkedBodyDecoder implements BodyDecoder {
   private int trailerLineStart;
   private int trailerBytes;
   private boolean trailerCr;
-  private List<String> trailerNames;
-  private List<String> trailerValues;
+  private FieldList trailerFields;
 
   /**
    * Creates a decoder.
@@ -137,12 +134,12 @@ public final class ChunkedBodyDecoder implements BodyDecoder {
    * Trailer field names in wire order, parallel to {@link #trailerValues()}; empty until complete.
    */
   public List<String> trailerNames() {
-    return trailerNames == null ? List.of() : Collections.unmodifiableList(trailerNames);
+    return trailerFields == null ? List.of() : FieldList.names(trailerFields.toArray());
   }
 
   /** Trailer field values, trimmed of OWS, parallel to {@link #trailerNames()}. */
   public List<String> trailerValues() {
-    return trailerValues == null ? List.of() : Collections.unmodifiableList(trailerValues);
+    return trailerFields == null ? List.of() : FieldList.values(trailerFields.toArray());
   }
 
   private void step(byte b) throws ProtocolViolation {
@@ -265,16 +262,14 @@ public final class ChunkedBodyDecoder implements BodyDecoder {
       state = State.DONE;
       return;
     }
-    if (trailerNames == null) {
-      trailerNames = new ArrayList<>(2);
-      trailerValues = new ArrayList<>(2);
+    if (trailerFields == null) {
+      trailerFields = new FieldList(2);
     }
     FieldLines.parse(
         trailer,
         trailerLineStart,
         trailerLength,
-        trailerNames,
-        trailerValues,
+        trailerFields,
         Http1ResponseParser.DEFAULT_MAX_HEADER_COUNT,
         "trailer");
     trailerLineStart = trailerLength;

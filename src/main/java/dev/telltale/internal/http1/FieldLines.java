@@ -1,11 +1,9 @@
 package dev.telltale.internal.http1;
 
 import dev.telltale.internal.util.Ascii;
-import java.util.List;
 
 /**
- * Parses one field line ({@code name ":" OWS value OWS}, RFC 9112 §5) into parallel name and value
- * lists. Shared by the response head and the chunked trailer section so both apply the same rules.
+ * Parses one field line ({@code name ":" OWS value OWS}, RFC 9112 §5) into a {@link FieldList}. Shared by the response head and the chunked trailer section so both apply the same rules.
  *
  * <p>Lines arrive with their terminator already stripped. Names keep their original case; values
  * are trimmed of OWS and decoded as ISO-8859-1, so obs-text survives byte for byte. The one String
@@ -15,8 +13,7 @@ final class FieldLines {
   private FieldLines() {}
 
   /**
-   * Parses {@code buf[start, end)}, which is non-empty, and appends the field to {@code names} and
-   * {@code values}. A line that starts with SP or HTAB is an obs-fold: RFC 9112 §5.2 lets a user
+   * Parses {@code buf[start, end)}, which is non-empty, and appends the field to {@code fields}. A line that starts with SP or HTAB is an obs-fold: RFC 9112 §5.2 lets a user
    * agent replace it with a space and keep the text, which is kinder than failing the request.
    *
    * @param section "header" or "trailer", for messages
@@ -25,13 +22,12 @@ final class FieldLines {
       byte[] buf,
       int start,
       int end,
-      List<String> names,
-      List<String> values,
+      FieldList fields,
       int maxCount,
       String section)
       throws ProtocolViolation {
     if (Ascii.isWhitespace(buf[start])) {
-      unfold(buf, start, end, names, values, section);
+      unfold(buf, start, end, fields, section);
       return;
     }
     int colon = start;
@@ -44,30 +40,27 @@ final class FieldLines {
     if (colon == start) {
       throw ProtocolViolation.malformed("empty " + section + " field name");
     }
-    if (names.size() == maxCount) {
+    if (fields.count() == maxCount) {
       throw new ProtocolViolation(
           ProtocolViolation.Kind.HEADER_COUNT_EXCEEDED,
           "response has more than " + maxCount + " " + section + " fields");
     }
-    names.add(KnownStrings.of(buf, start, colon - start));
-    values.add(value(buf, colon + 1, end, section));
+    fields.add(KnownStrings.of(buf, start, colon - start), value(buf, colon + 1, end, section));
   }
 
   private static void unfold(
-      byte[] buf, int start, int end, List<String> names, List<String> values, String section)
-      throws ProtocolViolation {
+      byte[] buf, int start, int end, FieldList fields, String section) throws ProtocolViolation {
     // A fold with nothing to continue is whitespace between the start line and the first field:
     // RFC 9112 §2.2 says to reject it, because the line could be read as part of the start line.
-    if (names.isEmpty()) {
+    if (fields.count() == 0) {
       throw ProtocolViolation.malformed("whitespace before the first " + section + " field line");
     }
     String continuation = value(buf, start, end, section);
     if (continuation.isEmpty()) {
       return;
     }
-    int last = values.size() - 1;
-    String previous = values.get(last);
-    values.set(last, previous.isEmpty() ? continuation : previous + ' ' + continuation);
+    String previous = fields.lastValue();
+    fields.setLastValue(previous.isEmpty() ? continuation : previous + ' ' + continuation);
   }
 
   /** Trims OWS from {@code buf[from, end)} and checks the rest is field-vchar, SP or HTAB. */

@@ -3,9 +3,7 @@ package dev.telltale.internal.http1;
 import dev.telltale.internal.util.Ascii;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Incremental parser for HTTP/1.x response heads (RFC 9112 §2-§5): feed it whatever bytes arrived,
@@ -16,8 +14,9 @@ import java.util.List;
  * away. A head that arrives whole is assembled in the thread's scratch array (no allocation); only
  * a head split across calls gets an array of its own. The limit is enforced before copying, so a
  * server that never ends its head costs at most {@code maxHeaderBytes} of memory. Lines are found
- * by scanning the source with absolute {@code get(i)}; the other allocations are one String per
- * name, value and reason phrase that is not a common constant ({@link KnownStrings}).
+ * by scanning the source with absolute {@code get(i)}; the other allocations are the head's text
+ * (for {@code raw()}), one exact-size array of its fields, and one String per name, value and
+ * reason phrase that is not a common constant ({@link KnownStrings}).
  *
  * <p>After returning a head the parser is ready for the next one: the final response after a 1xx,
  * or the next response on a reused connection. After a {@link ProtocolViolation} the connection is
@@ -42,6 +41,10 @@ public final class Http1ResponseParser {
    */
   private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
 
+  /** Per thread, the fields of a head being parsed in one call; moved off like {@link #SCRATCH}. */
+  private static final ThreadLocal<FieldList> FIELD_SCRATCH =
+      ThreadLocal.withInitial(() -> new FieldList(16));
+
   private final int maxHeaderBytes;
   private final int maxHeaderCount;
   /** The head's bytes: the thread's scratch array during a call, else private or null. */
@@ -61,8 +64,9 @@ public final class Http1ResponseParser {
   private String version;
   private int statusCode;
   private String reasonPhrase;
-  private List<String> names;
-  private List<String> values;
+  /** The head's fields so far: the thread's scratch list during a call, else private or null. */
+  private FieldList fields;
+  private boolean fieldsOnScratch;
 
   /**
    * Creates a parser.
@@ -94,13 +98,28 @@ public final class Http1ResponseParser {
       buf = SCRATCH.get();
       onScratch = true;
     }
+    if (fields == null) {
+      fields = FIELD_SCRATCH.get();
+      fieldsOnScratch = true;
+    }
     try {
       return parse(src);
     } finally {
       if (onScratch) {
         keepPrivately(); // the head is incomplete (or bad): its bytes must outlive this call
       }
+      if (fieldsOnScratch) {
+        keepFieldsPrivately();
+      }
     }
+  }
+
+  /** Moves the fields of a partial head off the thread's scratch list (which is left empty). */
+  private void keepFieldsPrivately() {
+    FieldList scratch = fields;
+    fields = scratch.count() == 0 ? null : scratch.copy();
+    scratch.clear();
+    fieldsOnScratch = false;
   }
 
   /** Moves a partial head off the thread's scratch array into one of the parser's own. */
@@ -155,8 +174,11 @@ public final class Http1ResponseParser {
     statusLineDone = false;
     version = null;
     reasonPhrase = null;
-    names = null;
-    values = null;
+    if (fieldsOnScratch) {
+      fields.clear(); // the scratch list stays the thread's
+      fieldsOnScratch = false;
+    }
+    fields = null;
   }
 
   private void append(ByteBuffer src, int from, int to) {
@@ -196,12 +218,10 @@ public final class Http1ResponseParser {
     if (!statusLineDone) {
       parseStatusLine(start, end);
       statusLineDone = true;
-      names = new ArrayList<>();
-      values = new ArrayList<>();
       return null;
     }
     if (end > start) {
-      FieldLines.parse(buf, start, end, names, values, maxHeaderCount, "header");
+      FieldLines.parse(buf, start, end, fields, maxHeaderCount, "header");
       return null;
     }
     ResponseHead head =
@@ -209,8 +229,7 @@ public final class Http1ResponseParser {
             version,
             statusCode,
             reasonPhrase,
-            names,
-            values,
+            fields.toArray(),
             new String(buf, 0, length, StandardCharsets.ISO_8859_1),
             length);
     reset();

@@ -4,11 +4,13 @@ import dev.telltale.internal.util.Ascii;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One parsed HTTP/1.x response head: status line and header fields, immutable.
  *
- * <p>Fields are kept as two parallel lists in wire order with the server's spelling of names,
+ * <p>Fields are kept in one flat array ({@code [name0, value0, name1, value1, ...]}) in wire order
+ * with the server's spelling of names,
  * because {@code queryHeaders} must be able to return them exactly as received; lookups are
  * case-insensitive linear scans, which beat a map for the dozen fields a typical response has.
  * {@link #raw()} keeps the head byte for byte (ISO-8859-1) for the raw-headers query and for
@@ -24,8 +26,8 @@ public final class ResponseHead {
   private final String version;
   private final int statusCode;
   private final String reasonPhrase;
-  private final List<String> names;
-  private final List<String> values;
+  /** {@code [name0, value0, name1, value1, ...]}; never modified (shared with ResponseHeaders). */
+  private final String[] fields;
   private final String raw;
   private final int headerBytes;
   private final boolean keepAlive;
@@ -34,15 +36,13 @@ public final class ResponseHead {
       String version,
       int statusCode,
       String reasonPhrase,
-      List<String> names,
-      List<String> values,
+      String[] fields,
       String raw,
       int headerBytes) {
     this.version = version;
     this.statusCode = statusCode;
     this.reasonPhrase = reasonPhrase;
-    this.names = Collections.unmodifiableList(names);
-    this.values = Collections.unmodifiableList(values);
+    this.fields = fields;
     this.raw = raw;
     this.headerBytes = headerBytes;
     this.keepAlive =
@@ -68,48 +68,69 @@ public final class ResponseHead {
 
   /** Number of header fields, counting repeated names separately. */
   public int fieldCount() {
-    return names.size();
+    return fields.length / 2;
   }
 
   /** Name of field {@code i} in wire order, as the server spelled it. */
   public String fieldName(int i) {
-    return names.get(i);
+    return fields[2 * Objects.checkIndex(i, fields.length / 2)];
   }
 
   /** Value of field {@code i}, without leading and trailing whitespace. */
   public String fieldValue(int i) {
-    return values.get(i);
+    return fields[2 * Objects.checkIndex(i, fields.length / 2) + 1];
   }
 
-  /** All field names in wire order, parallel to {@link #fieldValues()}; unmodifiable. */
+  /** All field names in wire order, parallel to {@link #fieldValues()}; unmodifiable, built per call. */
   public List<String> fieldNames() {
-    return names;
+    return FieldList.names(fields);
   }
 
-  /** All field values in wire order, parallel to {@link #fieldNames()}; unmodifiable. */
+  /** All field values in wire order, parallel to {@link #fieldNames()}; unmodifiable, built per call. */
   public List<String> fieldValues() {
-    return values;
+    return FieldList.values(fields);
+  }
+
+  /**
+   * The fields as one flat array {@code [name0, value0, ...]}: the head's own array, shared rather
+   * than copied with the public {@code ResponseHeaders}; callers must not modify it.
+   */
+  public String[] sharedFields() {
+    return fields;
   }
 
   /** The value of the first field called {@code name} (any case), or null if there is none. */
   public String firstValue(String name) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        return values.get(i);
+    for (int i = 0; i < fields.length; i += 2) {
+      if (fields[i].equalsIgnoreCase(name)) {
+        return fields[i + 1];
       }
     }
     return null;
   }
 
-  /** The values of every field called {@code name} (any case), in wire order; may be empty. */
+  /**
+   * The values of every field called {@code name} (any case), in wire order; may be empty;
+   * unmodifiable. Allocates nothing when there is none (the common answer for most names asked).
+   */
   public List<String> values(String name) {
-    List<String> result = new ArrayList<>(2);
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        result.add(values.get(i));
+    List<String> result = null;
+    String single = null;
+    for (int i = 0; i < fields.length; i += 2) {
+      if (fields[i].equalsIgnoreCase(name)) {
+        if (single == null) {
+          single = fields[i + 1];
+        } else {
+          if (result == null) {
+            result = new ArrayList<>(4);
+            result.add(single);
+          }
+          result.add(fields[i + 1]);
+        }
       }
     }
-    return result;
+    return result != null ? Collections.unmodifiableList(result)
+        : single != null ? List.of(single) : List.of();
   }
 
   /** Whether any field called {@code name} exists. */
@@ -158,8 +179,8 @@ public final class ResponseHead {
    * elements, as {@code Connection} and {@code Transfer-Encoding} do.
    */
   public boolean hasToken(String name, String token) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name) && listContains(values.get(i), token)) {
+    for (int i = 0; i < fields.length; i += 2) {
+      if (fields[i].equalsIgnoreCase(name) && listContains(fields[i + 1], token)) {
         return true;
       }
     }
@@ -194,6 +215,6 @@ public final class ResponseHead {
   /** Status line and field count only: values may hold credentials and must not reach logs. */
   @Override
   public String toString() {
-    return version + " " + statusCode + " (" + names.size() + " fields)";
+    return version + " " + statusCode + " (" + fieldCount() + " fields)";
   }
 }
