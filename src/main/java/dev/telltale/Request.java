@@ -10,6 +10,7 @@ import dev.telltale.internal.WebSocketHandover;
 import dev.telltale.internal.WsUpgradeOffer;
 import dev.telltale.internal.auth.Authenticator;
 import dev.telltale.internal.http1.Http1RequestWriter;
+import dev.telltale.internal.loop.EventLoop;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,7 +182,12 @@ public final class Request implements Handle {
   public CompletableFuture<ResponseHeaders> receiveResponse() {
     core.checkOpen();
     Op op = new Op(AsyncApi.RECEIVE_RESPONSE);
-    exchange.loop().execute(() -> exchange.receive(op));
+    EventLoop loop = exchange.loop();
+    if (loop.inLoop()) {
+      exchange.receive(op); // chained from a completion: no task object for the common case
+    } else {
+      loop.submit(() -> exchange.receive(op));
+    }
     return op.future();
   }
 
@@ -207,7 +213,12 @@ public final class Request implements Handle {
   public CompletableFuture<Integer> queryDataAvailable() {
     core.checkOpen();
     Op op = new Op(AsyncApi.QUERY_DATA_AVAILABLE);
-    exchange.loop().execute(() -> exchange.data(op, null));
+    EventLoop loop = exchange.loop();
+    if (loop.inLoop()) {
+      exchange.data(op, null); // chained from a completion: no task object for the common case
+    } else {
+      loop.submit(() -> exchange.data(op, null));
+    }
     return op.future();
   }
 
@@ -228,7 +239,12 @@ public final class Request implements Handle {
       throw new IllegalArgumentException("readData needs a writable buffer");
     }
     Op op = new Op(AsyncApi.READ_DATA);
-    exchange.loop().execute(() -> exchange.data(op, dst));
+    EventLoop loop = exchange.loop();
+    if (loop.inLoop()) {
+      exchange.data(op, dst); // chained from a completion: no task object for the common case
+    } else {
+      loop.submit(() -> exchange.data(op, dst));
+    }
     return op.future();
   }
 

@@ -227,15 +227,11 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     response.releaseDecoding();
     cancelTimers();
     acquirer.cancel();
-    HttpException cancelled = null; // built only when an operation is pending: most closes have none
-    for (Op op : new Op[] {sendOp, writeOp, response.takeReceiveOp(), response.takeDataOp()}) {
-      if (op != null) {
-        if (cancelled == null) {
-          cancelled = new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
-        }
-        fail(op, cancelled);
-      }
-    }
+    // the error is built only when an operation is pending: most closes have none
+    HttpException cancelled = cancel(sendOp, null);
+    cancelled = cancel(writeOp, cancelled);
+    cancelled = cancel(response.takeReceiveOp(), cancelled);
+    cancel(response.takeDataOp(), cancelled);
     sendOp = writeOp = null;
     response.releaseUpgrade();
     if (conn != null) {
@@ -516,4 +512,15 @@ public final class Exchange implements Connection.User, ConnectionAcquirer.Clien
     return reusedConnection;
   }
 
+
+  /** Fails {@code op} (if pending) as cancelled by close; returns the error, made on first need. */
+  private HttpException cancel(Op op, HttpException cancelled) {
+    if (op == null) {
+      return cancelled;
+    }
+    HttpException error = cancelled != null ? cancelled
+        : new HttpException(ErrorCode.OPERATION_CANCELLED, "the request handle was closed");
+    fail(op, error);
+    return error;
+  }
 }

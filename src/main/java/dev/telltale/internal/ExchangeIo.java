@@ -14,8 +14,11 @@ import java.time.Duration;
  * The exchange's waiting for the socket: a gathering write that continues when the socket takes
  * more, a read interest, and the send or receive deadline that bounds each wait (rule 22).
  */
-final class ExchangeIo {
+final class ExchangeIo implements Runnable {
   private final Exchange exchange;
+  /** What the armed deadline bounds, for its timeout error. */
+  private String waitingFor;
+  private Duration waitTimeout;
   private ByteBuffer[] pending;
   private Runnable afterWrite;
   private final TimerSlot deadline = new TimerSlot();
@@ -77,17 +80,26 @@ final class ExchangeIo {
   void awaitReadable(Connection conn, Duration timeout, String what) {
     conn.interest(SelectionKey.OP_READ);
     cancelDeadline();
-    if (!Timeouts.isInfinite(timeout)) {
-      deadline.arm(conn.loop(), timeout.toNanos(), () -> exchange.onIoTimeout(what, timeout));
-    }
+    armFor(conn, timeout, what);
   }
 
   private void arm(Connection conn, Option<Duration> option, String what) {
     cancelDeadline();
-    Duration timeout = exchange.timeout(option);
+    armFor(conn, exchange.timeout(option), what);
+  }
+
+  private void armFor(Connection conn, Duration timeout, String what) {
     if (!Timeouts.isInfinite(timeout)) {
-      deadline.arm(conn.loop(), timeout.toNanos(), () -> exchange.onIoTimeout(what, timeout));
+      waitingFor = what;
+      waitTimeout = timeout;
+      deadline.arm(conn.loop(), timeout.toNanos(), this); // this is the action: no lambda per wait
     }
+  }
+
+  /** The armed send or receive deadline is due (run by the timer slot). */
+  @Override
+  public void run() {
+    exchange.onIoTimeout(waitingFor, waitTimeout);
   }
 
   void onReady(Connection conn, int readyOps) {

@@ -65,7 +65,27 @@ public final class RequestMessage {
   }
 
   ByteBuffer encodeHead(String userAgent, long bodyLength, boolean keepAliveDisabled, Origin route) {
-    List<String> all = new ArrayList<>(fields.size() + 10);
+    ArrayList<String> all = HEAD_SCRATCH.get();
+    try {
+      return encodeHead(all, userAgent, bodyLength, keepAliveDisabled, route);
+    } finally {
+      if (all.size() > 256) {
+        HEAD_SCRATCH.remove(); // an unusually large head: do not keep its array for good
+      } else {
+        all.clear(); // lets go of the strings; the list stays the thread's
+      }
+    }
+  }
+
+  /**
+   * Per thread, the list the head's fields are gathered in before encoding: every request encodes a
+   * head, and the list is only needed until its bytes are written out.
+   */
+  private static final ThreadLocal<ArrayList<String>> HEAD_SCRATCH =
+      ThreadLocal.withInitial(() -> new ArrayList<>(32));
+
+  private ByteBuffer encodeHead(List<String> all, String userAgent, long bodyLength,
+      boolean keepAliveDisabled, Origin route) {
     boolean viaProxy = route.absoluteForm();
     String requestTarget = wireTarget(route);
     if (field("Host") == null) {

@@ -10,10 +10,10 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
-import java.util.Set;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +33,11 @@ public final class EventLoop {
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>();
   private final ArrayList<SelectionKey> ready = new ArrayList<>();
+  /*
+   * Ready keys are collected through the selector's action form of select, which, unlike the
+   * selected-key set (a HashSet), allocates nothing per ready key. One object, made once.
+   */
+  private final Consumer<SelectionKey> collectReady = ready::add;
   private final ReadBuffers readBuffers = new ReadBuffers();
   private long deadlineSequence;
   /** Cancelled deadlines still in {@link #deadlines}: purged in bulk once they are the most. */
@@ -119,13 +124,17 @@ public final class EventLoop {
       return channel.register(selector, ops, handler);
     } catch (CancelledKeyException stale) {
       try {
-        selector.selectNow(); // flushes cancelled keys; ready keys are handled on the next pass
+        // flushes cancelled keys; the ready keys it sees are dropped, and reported again by the
+        // loop's next select (readiness is level-triggered: nothing is lost)
+        selector.selectNow(IGNORE_READY);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       return channel.register(selector, ops, handler);
     }
   }
+
+  private static final Consumer<SelectionKey> IGNORE_READY = key -> { };
 
   /** A queued deadline was cancelled (on this loop). */
   void deadlineCancelled() {
@@ -190,16 +199,16 @@ public final class EventLoop {
     // the isEmpty check or wins the flag and wakes the select below.
     wakeupPending.set(false);
     if (!tasks.isEmpty()) {
-      selector.selectNow();
+      selector.selectNow(collectReady);
       return;
     }
     long waitNanos = untilNextDeadline();
     if (waitNanos == 0) {
-      selector.selectNow();
+      selector.selectNow(collectReady);
     } else if (waitNanos < 0) {
-      selector.select();
+      selector.select(collectReady);
     } else {
-      selector.select(Math.max(1, (waitNanos + 999_999) / 1_000_000));
+      selector.select(collectReady, Math.max(1, (waitNanos + 999_999) / 1_000_000));
     }
   }
 
@@ -217,14 +226,8 @@ public final class EventLoop {
   }
 
   private void dispatchReadyKeys() {
-    // A handler may select again (register() flushing a cancelled key), which changes the
-    // selected-key set: dispatch from a copy so no iteration is ever invalidated.
-    Set<SelectionKey> selected = selector.selectedKeys();
-    if (selected.isEmpty()) {
-      return;
-    }
-    ready.addAll(selected);
-    selected.clear();
+    // select() collected the ready keys into a list of our own; a handler that selects again
+    // (register() flushing a cancelled key) does not add to it, so the iteration stays valid.
     for (int i = 0; i < ready.size(); i++) {
       SelectionKey key = ready.get(i);
       if (!key.isValid()) {
