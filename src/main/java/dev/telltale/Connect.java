@@ -1,6 +1,7 @@
 package dev.telltale;
 
 import dev.telltale.internal.HandleCore;
+import dev.telltale.internal.Origin;
 import dev.telltale.internal.http1.Http1RequestWriter;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -15,6 +16,8 @@ public final class Connect implements Handle {
   private final Session session;
   private final String host;
   private final int port;
+  /** The last origin a request built here: the next request with the same settings reuses it. */
+  private volatile Origin lastOrigin;
 
   private Connect(Session session, HandleCore parent, String host, int port) {
     this.session = session;
@@ -62,6 +65,24 @@ public final class Connect implements Handle {
   /** The port given to {@link Session#connect}; 0 means each request's default port. */
   public int port() {
     return port;
+  }
+
+  /**
+   * The origin (and pool key) of a request sent from here with these settings. Origins are
+   * immutable, and the requests of one connect handle nearly always share their settings, so the
+   * last one is kept rather than one built per request.
+   */
+  Origin origin(boolean secure, int securityFlags, Set<String> protocols) {
+    int flags = secure ? securityFlags : 0;
+    Set<String> allowed = secure ? protocols : Set.of();
+    Origin last = lastOrigin;
+    if (last != null && last.secure() == secure && last.securityFlags() == flags
+        && (last.protocols() == allowed || last.protocols().equals(allowed))) {
+      return last;
+    }
+    Origin made = new Origin(secure, host, port == 0 ? (secure ? 443 : 80) : port, flags, allowed);
+    lastOrigin = made;
+    return made;
   }
 
   /**

@@ -145,10 +145,8 @@ public final class Request implements Handle {
     }
     ByteBuffer body = optional == null ? null : optional.duplicate();
     long total = totalLength == 0 ? given : totalLength;
-    Origin origin = new Origin(secure, connect.host(),
-        connect.port() == 0 ? (secure ? 443 : 80) : connect.port())
-        .withSecurityFlags(SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)))
-        .withProtocols(core.session().secureProtocols());
+    Origin origin = connect.origin(secure, SecurityFlag.mask(core.value(Option.SECURITY_FLAGS)),
+        core.session().secureProtocols());
     WsUpgradeOffer upgrade = null;
     if (Boolean.TRUE.equals(core.value(Option.UPGRADE_TO_WEB_SOCKET))) {
       // a fresh key for every send (RFC 6455 §4.1), checked against the 101's Sec-WebSocket-Accept

@@ -141,13 +141,15 @@ public final class Session implements Handle {
   }
 
   /**
-   * Waits up to {@code timeout} for the session's threads to end after it closed. Useful in tests
-   * and at application shutdown; returns whether they all ended.
+   * Waits up to {@code timeout} for the session to finish closing and its threads to end. The
+   * session finishes closing once {@link #close()} was called and every handle under it was closed
+   * (its HANDLE_CLOSING is delivered then). Useful in tests and at application shutdown.
+   *
+   * @return whether the session's threads all ended within {@code timeout}; false if the session
+   *     is still open, or waits for a child handle to close, when the time is up
+   * @throws InterruptedException if the waiting thread is interrupted
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    if (!engine.isTerminated()) {
-      return false;
-    }
     return engine.awaitTermination(Math.max(1, timeout.toMillis()));
   }
 

@@ -65,7 +65,7 @@ final class ConnectionAcquirer
   private ProxyRouting.Route ways;
   private int attempt;
   /** Each way tried in vain so far, with why, for the final error. */
-  private final List<String> tried = new ArrayList<>();
+  private List<String> tried; // made on the first failure: most requests fail over never
   private Origin origin;
   private Connector connector;
   /** The CONNECT or SOCKS5 handshake under way, so that cancel() can end it; else null. */
@@ -106,7 +106,7 @@ final class ConnectionAcquirer
     }
     requested = target;
     attempt = 0;
-    tried.clear();
+    tried = null;
     return candidate();
   }
 
@@ -331,6 +331,9 @@ final class ConnectionAcquirer
    */
   private boolean failOver(HttpException error) {
     ProxyRouting.Candidate failed = ways.candidates().get(attempt);
+    if (tried == null) {
+      tried = new ArrayList<>(2);
+    }
     tried.add(failed + " (" + error.getMessage() + ")");
     try {
       // on the I/O thread, as documented on ProxySettings.selector: the selector must not block
@@ -349,7 +352,7 @@ final class ConnectionAcquirer
 
   /** {@code last}, or when several ways were tried, the same code naming each with its failure. */
   private HttpException finalError(HttpException last) {
-    List<String> all = new ArrayList<>(tried);
+    List<String> all = tried == null ? new ArrayList<>(1) : new ArrayList<>(tried);
     if (all.size() == attempt) { // a failure that ends the trying (a rejected login) is not in it yet
       all.add(ways.candidates().get(attempt) + " (" + last.getMessage() + ")");
     }

@@ -15,7 +15,10 @@ final class Redirects {
   sealed interface Decision permits Deliver, Follow, Refuse {}
 
   /** Not a redirect to follow: hand the response to the application. */
-  record Deliver() implements Decision {}
+  record Deliver() implements Decision {
+    /** The one instance: the decision for nearly every response. */
+    static final Deliver INSTANCE = new Deliver();
+  }
 
   /** Follow to {@code location} with {@code method}; {@code dropBody} if the method changed to GET. */
   record Follow(URI location, Origin origin, String target, String method, boolean dropBody)
@@ -36,7 +39,7 @@ final class Redirects {
   static Decision decide(RequestMessage message, int status, String location, RedirectPolicy policy,
       int followed, int max, boolean hasBody, boolean bodyReplayable) {
     if (!isRedirect(status) || location == null || policy == RedirectPolicy.NEVER) {
-      return new Deliver();
+      return Deliver.INSTANCE;
     }
     URI base;
     URI resolved;
@@ -65,7 +68,7 @@ final class Redirects {
     boolean toGet = (status == 303 && !method.equals("HEAD"))
         || ((status == 301 || status == 302) && method.equals("POST"));
     if (!toGet && hasBody && !bodyReplayable) {
-      return new Deliver(); // 307/308 keep the body, and a streamed body cannot be sent twice
+      return Deliver.INSTANCE; // 307/308 keep the body, and a streamed body cannot be sent twice
     }
     int port = resolved.getPort() == -1 ? (secure ? 443 : 80) : resolved.getPort();
     String host = resolved.getHost();

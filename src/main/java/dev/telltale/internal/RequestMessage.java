@@ -88,10 +88,6 @@ public final class RequestMessage {
       boolean keepAliveDisabled, Origin route) {
     boolean viaProxy = route.absoluteForm();
     String requestTarget = wireTarget(route);
-    if (field("Host") == null) {
-      all.add("Host");
-      all.add(origin.hostHeader());
-    }
     all.addAll(fields);
     if (viaProxy && route.proxy().hasCredentials() && field("Proxy-Authorization") == null) {
       all.add("Proxy-Authorization");
@@ -114,7 +110,13 @@ public final class RequestMessage {
       all.add("Connection");
       all.add("close");
     }
-    return Http1RequestWriter.encodeHead(method, requestTarget, all);
+    if (field("Host") != null) {
+      return Http1RequestWriter.encodeHead(method, requestTarget, all);
+    }
+    // Host first, as RFC 9112 §3.2 recommends; written from its parts (see Origin#hostHeader)
+    boolean defaultPort = origin.port() == (origin.secure() ? 443 : 80);
+    return Http1RequestWriter.encodeHead(method, requestTarget, origin.hostForUri(),
+        defaultPort ? -1 : origin.port(), all);
   }
 
   private static boolean expectsBody(String method) {

@@ -7,6 +7,7 @@ import dev.telltale.internal.jfr.JfrEvents;
 import dev.telltale.internal.jfr.RequestEvent;
 import dev.telltale.internal.loop.EventLoop;
 import dev.telltale.internal.util.Clock;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,26 +20,40 @@ import java.util.concurrent.TimeoutException;
  */
 final class RequestTelemetry {
   final TimingRecorder timing = new TimingRecorder();
-  private volatile RequestTimings finalTimings;
+  /*
+   * The final timings are not built when the request ends (most applications never ask): once
+   * ended, the recorder stops changing, and any thread may read it. Only a new send of the same
+   * request changes it again; it makes `version` odd while it does, so a reader that raced it
+   * notices (a sequence lock, as StampedLock's optimistic read) and asks the loop instead.
+   */
+  private volatile boolean ended;
+  private volatile int version;
   private RequestEvent event;
 
   /** A send starts: fresh timings, and a JFR event if one is wanted. */
   void begin() {
-    finalTimings = null;
+    boolean rewrite = ended;
+    if (rewrite) {
+      version++; // odd: readers of the ended timings must not trust what they read from here on
+      VarHandle.storeStoreFence();
+      ended = false;
+    }
     timing.start(Clock.nanoTime());
+    if (rewrite) {
+      version++; // even again; readers now see ended == false and ask the loop
+    }
     event = JfrEvents.beginRequest();
   }
 
   /** Whether a request began and has not ended. */
   boolean inProgress() {
-    return event != null || (finalTimings == null && timing.started());
+    return event != null || (!ended && timing.started());
   }
 
   /** The request ended ({@code error} null: its body is complete): timings final, event committed. */
   void end(RequestMessage message, int statusCode, String error) {
     timing.finished(Clock.nanoTime());
-    RequestTimings done = timing.snapshot(Clock.nanoTime());
-    finalTimings = done;
+    ended = true; // publishes the recorder's final state to readers on other threads
     RequestEvent recorded = event;
     if (recorded == null) {
       return;
@@ -46,6 +61,7 @@ final class RequestTelemetry {
     event = null;
     recorded.end();
     if (recorded.shouldCommit()) {
+      RequestTimings done = timing.snapshot(Clock.nanoTime());
       recorded.method = message.method;
       recorded.origin = message.origin.toString();
       int query = message.target.indexOf('?');
@@ -62,12 +78,16 @@ final class RequestTelemetry {
 
   /** The timings so far, or the final ones; from any thread (asks {@code loop} if needed). */
   RequestTimings timings(EventLoop loop) {
-    RequestTimings done = finalTimings;
-    if (done != null) {
-      return done;
-    }
     if (loop.inLoop()) {
       return timing.snapshot(Clock.nanoTime());
+    }
+    int seen = version;
+    if ((seen & 1) == 0 && ended) {
+      RequestTimings done = timing.snapshot(Clock.nanoTime());
+      VarHandle.acquireFence(); // the reads above happen before the check below
+      if (version == seen) {
+        return done; // no new send started meanwhile: the final timings, read whole
+      }
     }
     CompletableFuture<RequestTimings> now = new CompletableFuture<>();
     loop.submit(() -> now.complete(timing.snapshot(Clock.nanoTime())));

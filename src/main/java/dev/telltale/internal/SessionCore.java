@@ -1,9 +1,10 @@
 package dev.telltale.internal;
 
 import dev.telltale.NameResolver;
+import dev.telltale.internal.loop.LoopGroup;
 import dev.telltale.internal.tls.TlsContext;
 import java.util.Set;
-import dev.telltale.internal.loop.LoopGroup;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -28,6 +29,8 @@ public final class SessionCore {
   private final Executor callbackExecutor;
   private final TlsContext tls;
   private volatile boolean terminated;
+  /** Opened when the session's closing stopped everything: awaitTermination waits for it first. */
+  private final CountDownLatch terminating = new CountDownLatch(1);
   private volatile HandleCore sessionHandle;
   private volatile java.net.CookieHandler cookieHandler;
 
@@ -124,12 +127,21 @@ public final class SessionCore {
     pool.closeAll();
     loops.stop();
     resolverPool.shutdownNow();
+    terminating.countDown();
     log.debug("session terminated");
   }
 
   /** Waits for the I/O threads to end (tests use it for the leak check). */
   public boolean awaitTermination(long millis) throws InterruptedException {
-    loops.awaitTermination(millis);
-    return resolverPool.awaitTermination(millis, TimeUnit.MILLISECONDS);
+    // the session's closing is asynchronous (it waits for its children's), so wait for it to
+    // begin too, all within the one timeout
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    if (!terminating.await(millis, TimeUnit.MILLISECONDS)) {
+      return false;
+    }
+    if (!loops.awaitTermination(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
+      return false;
+    }
+    return resolverPool.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 }

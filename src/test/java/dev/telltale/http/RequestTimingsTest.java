@@ -140,4 +140,49 @@ class RequestTimingsTest {
       connect.close();
     }
   }
+
+  @Test
+  void finalTimingsAreTheSameOnEveryReadAndAwaitTerminationWaitsForTheAsynchronousClose() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("abc").build());
+    Session session = Session.open();
+    Connect connect = session.connect("127.0.0.1", server.getPort());
+    Request request = connect.openRequest("GET", "/");
+    await(request.sendRequest());
+    await(request.receiveResponse());
+    assertEquals(3, readAll(request));
+    RequestTimings first = request.timings();
+    assertTrue(first.complete());
+    assertEquals(first, request.timings(), "final timings do not change between reads");
+    request.close();
+    connect.close();
+    session.close(); // HANDLE_CLOSING and the threads' end follow asynchronously
+    assertTrue(session.awaitTermination(Duration.ofSeconds(20)), "the I/O threads ended");
+  }
+
+  @Test
+  void aSecondSendOfTheSameRequestStartsFreshTimings() throws Exception {
+    server.enqueue(new MockResponse.Builder().body("abc").build());
+    server.enqueue(new MockResponse.Builder().body("defgh").build());
+    try (Session session = Session.open()) {
+      Connect connect = session.connect("127.0.0.1", server.getPort());
+      Request request = connect.openRequest("GET", "/");
+      await(request.sendRequest());
+      await(request.receiveResponse());
+      assertEquals(3, readAll(request));
+      RequestTimings first = request.timings();
+      assertTrue(first.complete());
+
+      await(request.sendRequest()); // WinHTTP allows sending a request handle again
+      RequestTimings during = request.timings();
+      assertFalse(during.complete(), "a new send is in progress: " + during);
+      await(request.receiveResponse());
+      assertEquals(5, readAll(request));
+      RequestTimings second = request.timings();
+      assertTrue(second.complete());
+      assertTrue(second.connectionReused(), second::toString);
+      assertEquals(first.bytesReceived() + 2, second.bytesReceived(), "counted afresh: " + second);
+      request.close();
+      connect.close();
+    }
+  }
 }

@@ -28,11 +28,25 @@ public final class Http1RequestWriter {
    */
   public static ByteBuffer encodeHead(
       String method, String target, List<String> headerNamesAndValues) {
+    return encodeHead(method, target, null, -1, headerNamesAndValues);
+  }
+
+  /**
+   * Like {@link #encodeHead(String, String, List)}, with a {@code Host} field first, written from
+   * its parts: {@code host}, then {@code ":" port} unless {@code port} is negative (the scheme's
+   * default). No field when {@code host} is null. Writing the parts saves building the field's
+   * String for every request.
+   */
+  public static ByteBuffer encodeHead(
+      String method, String target, String host, int port, List<String> headerNamesAndValues) {
     int fields = headerNamesAndValues.size();
     if ((fields & 1) != 0) {
       throw new IllegalArgumentException("header list has a name without a value");
     }
     int size = method.length() + 1 + target.length() + VERSION_AND_CRLF + 2;
+    if (host != null) {
+      size += HOST.length() + host.length() + (port < 0 ? 0 : 1 + digits(port)) + 2;
+    }
     for (int i = 0; i < fields; i += 2) {
       size +=
           headerNamesAndValues.get(i).length() + 2 + headerNamesAndValues.get(i + 1).length() + 2;
@@ -42,6 +56,15 @@ public final class Http1RequestWriter {
     out.put((byte) ' ');
     put(out, target);
     put(out, " HTTP/1.1\r\n");
+    if (host != null) {
+      put(out, HOST);
+      put(out, host);
+      if (port >= 0) {
+        out.put((byte) ':');
+        putDigits(out, port);
+      }
+      out.put((byte) '\r').put((byte) '\n');
+    }
     for (int i = 0; i < fields; i += 2) {
       put(out, headerNamesAndValues.get(i));
       out.put((byte) ':').put((byte) ' ');
@@ -50,6 +73,26 @@ public final class Http1RequestWriter {
     }
     out.put((byte) '\r').put((byte) '\n');
     return out.flip();
+  }
+
+  private static final String HOST = "Host: ";
+
+  private static int digits(int n) {
+    int d = 1;
+    while (n >= 10) {
+      n /= 10;
+      d++;
+    }
+    return d;
+  }
+
+  private static void putDigits(ByteBuffer out, int n) {
+    int at = out.position() + digits(n);
+    out.position(at);
+    do {
+      out.put(--at, (byte) ('0' + n % 10));
+      n /= 10;
+    } while (n > 0);
   }
 
   private static void put(ByteBuffer out, String s) {

@@ -1,5 +1,7 @@
 package dev.telltale.internal.loop;
 
+import java.util.concurrent.TimeUnit;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -61,12 +63,21 @@ public final class LoopGroup {
     }
   }
 
-  /** Waits up to {@code millis} for every started loop's thread to end (for tests). */
-  public void awaitTermination(long millis) throws InterruptedException {
+  /** Waits up to {@code millis} for every started loop's thread to end; whether they all did. */
+  public boolean awaitTermination(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     for (EventLoop loop : loops) {
-      if (loop != null) {
-        loop.thread().join(millis);
+      if (loop == null) {
+        continue;
+      }
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left > 0) {
+        loop.thread().join(left); // join(0) would wait forever: only with time left
+      }
+      if (loop.thread().isAlive()) {
+        return false;
       }
     }
+    return true;
   }
 }

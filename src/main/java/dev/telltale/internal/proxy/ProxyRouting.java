@@ -66,6 +66,9 @@ public final class ProxyRouting {
     return route(settings, secure, host, port).candidates().get(0).hop();
   }
 
+  /** The route of every request that goes directly: immutable, so one serves them all. */
+  private static final Route DIRECT = new Route(null, null, List.of(new Candidate(null, null)));
+
   /**
    * The ways to {@code host:port}: directly (no proxy, or the bypass list matches), the named
    * proxy, or each HTTP, SOCKS and DIRECT entry the selector lists, in its order. Without a usable
@@ -76,7 +79,7 @@ public final class ProxyRouting {
    */
   public static Route route(ProxySettings settings, boolean secure, String host, int port) {
     if (settings.kind() == ProxySettings.Kind.NONE || settings.bypasses(host, port)) {
-      return new Route(null, null, List.of(new Candidate(null, null)));
+      return DIRECT; // immutable: one for every direct request
     }
     if (settings.kind() != ProxySettings.Kind.SELECTOR) {
       return new Route(null, null, List.of(new Candidate(

@@ -33,6 +33,22 @@ class Http1RequestWriterTest {
     assertEquals((byte) 0xE9, head.get(head.limit() - 5));
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {0, 7, 9, 10, 80, 443, 8080, 65535})
+  void hostFieldWrittenFromItsPartsComesFirstWithThePortInDecimal(int port) {
+    ByteBuffer head = Http1RequestWriter.encodeHead("GET", "/", "example.com", port, List.of("Accept", "*/*"));
+    assertEquals("GET / HTTP/1.1\r\nHost: example.com:" + port + "\r\nAccept: */*\r\n\r\n", latin1(head));
+    assertEquals(head.capacity(), head.limit(), "sized exactly");
+  }
+
+  @Test
+  void hostFieldWithoutPortForTheDefaultOneAndIpv6LiteralsBracketedByTheCaller() {
+    assertEquals("GET / HTTP/1.1\r\nHost: [::1]\r\n\r\n",
+        latin1(Http1RequestWriter.encodeHead("GET", "/", "[::1]", -1, List.of())));
+    assertEquals("GET / HTTP/1.1\r\n\r\n",
+        latin1(Http1RequestWriter.encodeHead("GET", "/", null, 8080, List.of())), "no host: no field");
+  }
+
   @Test
   void requestWithoutHeadersEndsWithTheEmptyLine() {
     assertEquals(
