@@ -42,6 +42,13 @@ class RequestTimingsTest {
     return total;
   }
 
+  /** sendRequest, receiveResponse, then reads the whole body; returns its length. */
+  private static long exchange(Request request) throws Exception {
+    await(request.sendRequest());
+    await(request.receiveResponse());
+    return readAll(request);
+  }
+
   @Test
   void aFreshRequestHasEveryPhaseAndTheDelaysShowWhereTheyWere() throws Exception {
     server.enqueue(new MockResponse.Builder().body("0123456789")
@@ -81,14 +88,10 @@ class RequestTimingsTest {
     try (Session session = Session.open()) {
       Connect connect = session.connect("127.0.0.1", server.getPort());
       Request first = connect.openRequest("GET", "/1");
-      await(first.sendRequest());
-      await(first.receiveResponse());
-      readAll(first);
+      exchange(first);
       first.close();
       Request second = connect.openRequest("GET", "/2");
-      await(second.sendRequest());
-      await(second.receiveResponse());
-      readAll(second);
+      exchange(second);
       RequestTimings t = second.timings();
       assertTrue(t.connectionReused(), t::toString);
       assertEquals(Duration.ZERO, t.resolve());
@@ -105,9 +108,7 @@ class RequestTimingsTest {
     try (Session session = Session.open()) {
       Connect connect = session.connect("127.0.0.1", server.getPort());
       Request request = connect.openRequest("GET", "/start");
-      await(request.sendRequest());
-      await(request.receiveResponse());
-      assertEquals(4, readAll(request));
+      assertEquals(4, exchange(request));
       RequestTimings t = request.timings();
       assertEquals(1, t.redirects());
       assertTrue(t.complete());
@@ -147,9 +148,7 @@ class RequestTimingsTest {
     Session session = Session.open();
     Connect connect = session.connect("127.0.0.1", server.getPort());
     Request request = connect.openRequest("GET", "/");
-    await(request.sendRequest());
-    await(request.receiveResponse());
-    assertEquals(3, readAll(request));
+    assertEquals(3, exchange(request));
     RequestTimings first = request.timings();
     assertTrue(first.complete());
     assertEquals(first, request.timings(), "final timings do not change between reads");
@@ -166,9 +165,7 @@ class RequestTimingsTest {
     try (Session session = Session.open()) {
       Connect connect = session.connect("127.0.0.1", server.getPort());
       Request request = connect.openRequest("GET", "/");
-      await(request.sendRequest());
-      await(request.receiveResponse());
-      assertEquals(3, readAll(request));
+      assertEquals(3, exchange(request));
       RequestTimings first = request.timings();
       assertTrue(first.complete());
 
