@@ -18,8 +18,10 @@ ROOT=$PWD
 ARGS="$*"
 
 ROUNDS=3 WARMUP=3 MEASURE=5 MODE=load
-CLIENTS="telltale jdk okhttp jetty apache wrk"
-SCENARIOS="seq1 c64 c256 download tls16"
+ALL_CLIENTS="telltale jdk okhttp jetty apache wrk"
+ALL_SCENARIOS="seq1 c64 c256 download tls16"
+CLIENTS=$ALL_CLIENTS
+SCENARIOS=$ALL_SCENARIOS
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) ROUNDS=1 WARMUP=1 MEASURE=2 ;;
@@ -169,5 +171,11 @@ done
     "connections, 100 B; download = 100 MiB over 1 connection; tls16 = 16 connections over TLS, 100 B."
 } > "$DIR/header.md"
 java -cp "$CP" dev.telltale.bench.load.ReportMain "$OUT.jsonl" "$OUT.md" "$OUT.json" "$DIR/header.md"
-cp "$OUT.md" bench/results/LATEST.md
-echo "== saved $OUT.md, $OUT.json and bench/results/LATEST.md"
+# LATEST.md is the latest *complete* comparison: a run narrowed to some clients or scenarios
+# does not replace it
+if [ "$CLIENTS" = "$ALL_CLIENTS" ] && [ "$SCENARIOS" = "$ALL_SCENARIOS" ]; then
+  cp "$OUT.md" bench/results/LATEST.md
+  echo "== saved $OUT.md, $OUT.json and bench/results/LATEST.md"
+else
+  echo "== saved $OUT.md and $OUT.json (a narrowed run: bench/results/LATEST.md left as it was)"
+fi

@@ -43,6 +43,8 @@ public final class CallbackDispatcher {
   private Thread runner;
   private boolean drainScheduled;
   private boolean inCallback;
+  /** Threads in {@link #awaitUninterruptibly}: notifying is skipped when there are none. */
+  private int waiters;
   private long callbacksReturned;
   private boolean sealed;
   private Runnable afterClosing;
@@ -207,7 +209,7 @@ public final class CallbackDispatcher {
       trampoline.deferred.add(this);
       return;
     }
-    drainLoop();
+    drainLoop(trampoline);
   }
 
   /** Per thread: how deep in deliveries it is, and the dispatchers waiting for it to unwind. */
@@ -235,7 +237,10 @@ public final class CallbackDispatcher {
   }
 
   private void drainLoop() {
-    Trampoline trampoline = TRAMPOLINE.get();
+    drainLoop(TRAMPOLINE.get());
+  }
+
+  private void drainLoop(Trampoline trampoline) {
     trampoline.depth++;
     try {
       drainQueue();
@@ -247,7 +252,7 @@ public final class CallbackDispatcher {
           synchronized (next.lock) {
             next.deferredHere = false;
           }
-          next.drainLoop();
+          next.drainLoop(trampoline);
         }
       }
     }
@@ -269,23 +274,30 @@ public final class CallbackDispatcher {
           draining = false;
           inCallback = false;
           runner = null;
-          lock.notifyAll();
+          wakeWaiters();
         }
       }
     }
   }
 
   private void drainItems() {
+    // A callback's return is recorded under the lock the next item is taken under, when no
+    // follow-up runs in between: one lock acquisition per delivered notification instead of two.
+    boolean returnPending = false;
     while (true) {
       Object item;
       Runnable then;
       StatusCallback target;
       int currentMask;
       synchronized (lock) {
+        if (returnPending) {
+          callbackReturned();
+          returnPending = false;
+        }
         if (queue.isEmpty()) {
           draining = false;
           runner = null;
-          lock.notifyAll();
+          wakeWaiters();
           return;
         }
         item = queue.poll();
@@ -294,6 +306,8 @@ public final class CallbackDispatcher {
         currentMask = mask;
         inCallback = true;
       }
+      boolean followUp = (then != null && then != NO_FOLLOW_UP)
+          || item instanceof StatusEvent.HandleClosing;
       try {
         if (item != NO_EVENT && target != null) {
           StatusEvent event = (StatusEvent) item;
@@ -302,11 +316,16 @@ public final class CallbackDispatcher {
           }
         }
       } finally {
-        synchronized (lock) {
-          inCallback = false;
-          callbacksReturned++;
-          lock.notifyAll();
+        if (followUp) {
+          synchronized (lock) {
+            callbackReturned(); // before the follow-up, which may run user code
+          }
+        } else {
+          returnPending = true;
         }
+      }
+      if (!followUp) {
+        continue;
       }
       runFollowUp(then);
       if (item instanceof StatusEvent.HandleClosing) {
@@ -317,6 +336,20 @@ public final class CallbackDispatcher {
         }
         runFollowUp(after);
       }
+    }
+  }
+
+  /** Lock held: the callback in progress returned. */
+  private void callbackReturned() {
+    inCallback = false;
+    callbacksReturned++;
+    wakeWaiters();
+  }
+
+  /** Lock held: wakes threads waiting on this dispatcher, if there are any (usually none). */
+  private void wakeWaiters() {
+    if (waiters > 0) {
+      lock.notifyAll();
     }
   }
 
@@ -341,10 +374,13 @@ public final class CallbackDispatcher {
 
   private void awaitUninterruptibly() {
     boolean interrupted = false;
+    waiters++;
     try {
       lock.wait();
     } catch (InterruptedException e) {
       interrupted = true;
+    } finally {
+      waiters--;
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
