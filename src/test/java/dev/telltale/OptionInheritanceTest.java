@@ -2,6 +2,7 @@ package dev.telltale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -14,17 +15,25 @@ import org.junit.jupiter.api.Test;
  */
 class OptionInheritanceTest {
   private final Session session = Session.builder().build();
+  private final java.util.List<Handle> opened = new java.util.ArrayList<>();
+
+  private Connect connect() {
+    Connect connect = session.connect("127.0.0.1", 1);
+    opened.add(connect);
+    return connect;
+  }
 
   @AfterEach
   void close() throws Exception {
+    opened.forEach(Handle::close);
     session.close();
-    session.awaitTermination(Duration.ofSeconds(10));
+    assertTrue(session.awaitTermination(Duration.ofSeconds(20)), "the session's threads ended");
   }
 
   @Test
   void aRequestTakesTheSessionsValuesAtCreationIncludingThoseSetAfterItsConnectHandle() {
     session.setOption(Option.MAX_HTTP_AUTOMATIC_REDIRECTS, 3);
-    Connect connect = session.connect("127.0.0.1", 1);
+    Connect connect = connect();
     session.setOption(Option.RECEIVE_TIMEOUT, Duration.ofSeconds(7)); // after the connect handle
     Request request = connect.openRequest("GET", "/");
     assertEquals(3, request.queryOption(Option.MAX_HTTP_AUTOMATIC_REDIRECTS));
@@ -35,7 +44,7 @@ class OptionInheritanceTest {
   @Test
   void laterChangesOnEitherSideDoNotPropagate() {
     session.setOption(Option.MAX_HTTP_AUTOMATIC_REDIRECTS, 3);
-    Connect connect = session.connect("127.0.0.1", 1);
+    Connect connect = connect();
     Request first = connect.openRequest("GET", "/");
     session.setOption(Option.MAX_HTTP_AUTOMATIC_REDIRECTS, 5);
     assertEquals(3, first.queryOption(Option.MAX_HTTP_AUTOMATIC_REDIRECTS), "the request kept its copy");
@@ -53,7 +62,7 @@ class OptionInheritanceTest {
 
   @Test
   void aConnectHandleReportsItsSessionsCurrentValuesButCannotSetThem() {
-    Connect connect = session.connect("127.0.0.1", 1);
+    Connect connect = connect();
     session.setOption(Option.MAX_CONNS_PER_SERVER, 4);
     assertEquals(4, connect.queryOption(Option.MAX_CONNS_PER_SERVER));
     session.setOption(Option.MAX_CONNS_PER_SERVER, 6);
@@ -65,7 +74,7 @@ class OptionInheritanceTest {
 
   @Test
   void concurrentSettersOnOneHandleLoseNoValue() throws Exception {
-    Request request = session.connect("127.0.0.1", 1).openRequest("GET", "/");
+    Request request = connect().openRequest("GET", "/");
     Thread a = new Thread(() -> {
       for (int i = 0; i < 2000; i++) {
         request.setOption(Option.MAX_HTTP_AUTOMATIC_REDIRECTS, i % 50);

@@ -58,6 +58,7 @@ public final class AllocPerGet {
       System.out.printf(Locale.ROOT, "%d GETs at %d connections: %.0f bytes allocated per GET by the"
               + " client (caller + I/O threads), %.1f µs wall per GET%n%s", gets, GetBench.LANES,
           client / (double) gets, nanos / 1e3 / gets, detail);
+      connect.close(); // the session closes once its children have
       session.close();
       session.awaitTermination(Duration.ofSeconds(10));
     }

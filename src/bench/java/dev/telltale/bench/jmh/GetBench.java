@@ -69,6 +69,7 @@ public class GetBench {
 
   @TearDown
   public void tearDown() throws Exception {
+    connect.close(); // the session closes once its children have
     session.close();
     session.awaitTermination(Duration.ofSeconds(10));
     server.close();

@@ -96,6 +96,7 @@ public final class ScaleMain {
     System.out.printf(Locale.ROOT, "%d idle connections: %.0f bytes of heap each after a full GC"
             + " (goal <= 1024), %d file descriptors in use; %d requests in flight at once: %d errors%n",
         idle, perConnection, fds, inflight, errors.get());
+    connect.close(); // the session closes once its children have
     session.close();
     session.awaitTermination(Duration.ofSeconds(30));
     System.exit(errors.get() == 0 ? 0 : 1);

@@ -90,6 +90,7 @@ final class TelltaleClient implements LoadClient {
   @Override
   public void close() throws InterruptedException {
     if (session != null) {
+      connects.values().forEach(Connect::close); // the session closes once its children have
       session.close();
       session.awaitTermination(Duration.ofSeconds(10));
     }
