@@ -11,6 +11,7 @@ import dev.telltale.Request;
 import dev.telltale.RequestTimings;
 import dev.telltale.ResponseHeaders;
 import dev.telltale.SecurityInfo;
+import dev.telltale.internal.codec.ContentDecoder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -262,19 +263,15 @@ final class RequestTrace {
   }
 
   /**
-   * The coding of a body telltale decodes: with {@code --compressed}, a single gzip or deflate
-   * Content-Encoding (stacked or unknown codings are delivered as received).
+   * The codings of a body telltale decodes with {@code --compressed} (as the engine decides: see
+   * ContentDecoder), or null when it is delivered as received.
    */
   private String decodedCoding(ResponseHeaders headers) {
     if (!compressed) {
       return null;
     }
-    List<String> codings = headers.values("Content-Encoding");
-    if (codings.size() != 1) {
-      return null;
-    }
-    String coding = codings.get(0).trim().toLowerCase(Locale.ROOT);
-    return coding.equals("gzip") || coding.equals("deflate") ? coding : null;
+    List<String> codings = ContentDecoder.decodable(headers.values("Content-Encoding"), true, true);
+    return codings == null ? null : String.join(", ", codings).toLowerCase(Locale.ROOT);
   }
 
   /**

@@ -91,7 +91,9 @@ class DeflateDecoderTest {
     assertInstanceOf(DeflateDecoder.class, ContentDecoder.forEncoding("deflate", false, true));
     assertNull(ContentDecoder.forEncoding("gzip", false, true), "gzip not enabled");
     assertNull(ContentDecoder.forEncoding("br", true, true));
-    assertNull(ContentDecoder.forEncoding("gzip, deflate", true, true), "stacked codings pass through");
+    assertInstanceOf(StackedDecoder.class, ContentDecoder.forEncoding("gzip, deflate", true, true));
+    assertNull(ContentDecoder.forEncoding("gzip, deflate", true, false), "deflate not enabled: none undone");
+    assertNull(ContentDecoder.forEncoding("gzip, gzip, gzip, gzip", true, true), "deeper than 3: as received");
     assertNull(ContentDecoder.forEncoding(null, true, true));
   }
 }
