@@ -146,7 +146,9 @@ public final class Session implements Handle {
    * (its HANDLE_CLOSING is delivered then). Useful in tests and at application shutdown.
    *
    * @return whether the session's threads all ended within {@code timeout}; false if the session
-   *     is still open, or waits for a child handle to close, when the time is up
+   *     is still open, or waits for a child handle to close, when the time is up; false at once
+   *     when called from a status callback or a completion running on the session's I/O thread,
+   *     since the close it waits for needs that thread to return first
    * @throws InterruptedException if the waiting thread is interrupted
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {

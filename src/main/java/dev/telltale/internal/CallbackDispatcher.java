@@ -220,6 +220,11 @@ public final class CallbackDispatcher {
 
   private static final ThreadLocal<Trampoline> TRAMPOLINE = ThreadLocal.withInitial(Trampoline::new);
 
+  /** Whether the calling thread is delivering notifications or completions (of any handle). */
+  static boolean isDelivering() {
+    return TRAMPOLINE.get().depth > 0;
+  }
+
   // guarded by lock: this dispatcher is owned by a thread that will drain it once it unwinds
   private boolean deferredHere;
 

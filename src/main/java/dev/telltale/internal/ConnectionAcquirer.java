@@ -186,17 +186,20 @@ final class ConnectionAcquirer
   public void grant(Connection idle) {
     loop.execute(() -> {
       queued = false;
-      timing.leaseGranted(Clock.nanoTime());
       if (!active) {
         if (idle != null) {
           idle.loop().execute(() -> pool.release(idle));
         } else {
           pool.forget(origin);
         }
-      } else if (idle == null) {
-        open();
       } else {
-        takeOver(idle);
+        // only a live acquisition counts its wait: an ended request's timings are final
+        timing.leaseGranted(Clock.nanoTime());
+        if (idle == null) {
+          open();
+        } else {
+          takeOver(idle);
+        }
       }
     });
   }

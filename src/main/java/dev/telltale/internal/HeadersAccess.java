@@ -2,6 +2,7 @@ package dev.telltale.internal;
 
 import dev.telltale.ResponseHeaders;
 import dev.telltale.internal.http1.ResponseHead;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The engine's way to build the public {@link ResponseHeaders} from a parsed head without copying
@@ -18,21 +19,28 @@ public final class HeadersAccess {
         String raw);
   }
 
-  private static volatile Factory factory;
+  private static final AtomicReference<Factory> FACTORY = new AtomicReference<>();
 
   private HeadersAccess() {}
 
-  /** Called once, by {@code ResponseHeaders}' static initializer. */
+  /**
+   * Called once, by {@code ResponseHeaders}' static initializer; later calls are refused (on the
+   * class path, where the package is reachable, no other code can take the engine's place).
+   *
+   * @throws IllegalStateException if a factory was registered already
+   */
   public static void register(Factory f) {
-    factory = f;
+    if (!FACTORY.compareAndSet(null, f)) {
+      throw new IllegalStateException("ResponseHeaders' factory is registered already");
+    }
   }
 
   /** The public view of {@code head}, sharing its field array. */
   static ResponseHeaders of(ResponseHead head) {
-    Factory f = factory;
+    Factory f = FACTORY.get();
     if (f == null) {
       initialize();
-      f = factory;
+      f = FACTORY.get();
     }
     return f.create(head.version(), head.statusCode(), head.reasonPhrase(), head.sharedFields(),
         head.raw());

@@ -23,6 +23,8 @@ public final class Op extends CompletableFuture<Object> implements Runnable {
   /** The outcome {@link #run()} completes the future with, set just before the dispatcher runs it. */
   private Object value;
   private HttpException error;
+  /** Completed or failed already: an operation reports once, the first outcome wins. */
+  private boolean posted;
 
   public Op(AsyncApi api) {
     this.api = api;
@@ -36,12 +38,20 @@ public final class Op extends CompletableFuture<Object> implements Runnable {
 
   /** Reports success: {@code event} (null when masked) to the callback, then the future. */
   void complete(CallbackDispatcher events, StatusEvent event, Object result) {
+    if (posted) {
+      return;
+    }
+    posted = true;
     this.value = result;
     events.complete(event, this);
   }
 
   /** Reports failure: REQUEST_ERROR(api, error) if the flags let it through, then the future. */
   void fail(CallbackDispatcher events, HttpException failure) {
+    if (posted) {
+      return;
+    }
+    posted = true;
     StatusEvent event = events.wants(CallbackStatus.REQUEST_ERROR)
         ? new StatusEvent.RequestError(api, failure) : null;
     this.error = failure;

@@ -135,6 +135,12 @@ public final class SessionCore {
   public boolean awaitTermination(long millis) throws InterruptedException {
     // the session's closing is asynchronous (it waits for its children's), so wait for it to
     // begin too, all within the one timeout
+    if (loops.isLoopThread() || CallbackDispatcher.isDelivering()) {
+      // the close being waited for needs this thread to return first (the session's last
+      // HANDLE_CLOSING is delivered after the current callback, on a loop): waiting would only
+      // stall it for the whole timeout
+      return false;
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     if (!terminating.await(millis, TimeUnit.MILLISECONDS)) {
       return false;

@@ -31,6 +31,16 @@ public final class LoopGroup {
    * to reuse, so the connection need not move between selectors), else the next loop in
    * round-robin order, started if it was not yet.
    */
+  /** Whether the calling thread is one of this group's loops. */
+  public boolean isLoopThread() {
+    for (EventLoop loop : loops) {
+      if (loop != null && loop.inLoop()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public EventLoop next() {
     for (EventLoop loop : loops) {
       if (loop != null && loop.inLoop()) {
@@ -70,9 +80,10 @@ public final class LoopGroup {
       if (loop == null) {
         continue;
       }
-      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      long left = deadline - System.nanoTime();
       if (left > 0) {
-        loop.thread().join(left); // join(0) would wait forever: only with time left
+        // join(0, 0) would wait forever: only with time left, to the nanosecond
+        loop.thread().join(left / 1_000_000, (int) (left % 1_000_000));
       }
       if (loop.thread().isAlive()) {
         return false;
