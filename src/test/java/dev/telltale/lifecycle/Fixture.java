@@ -1,8 +1,5 @@
 package dev.telltale.lifecycle;
 
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import dev.telltale.Connect;
 import dev.telltale.Handle;
 import dev.telltale.HttpException;
@@ -10,13 +7,13 @@ import dev.telltale.NotificationFlags;
 import dev.telltale.Request;
 import dev.telltale.Session;
 import dev.telltale.testing.RecordingCallback;
+import dev.telltale.testkit.AsyncAssertions;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -90,15 +87,8 @@ final class Fixture implements AutoCloseable {
   }
 
   /** The HttpException a future failed with. */
-  static HttpException failure(CompletableFuture<?> future) throws Exception {
-    try {
-      future.get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return assertInstanceOf(HttpException.class, e.getCause());
-    } catch (TimeoutException e) {
-      throw new AssertionError("operation did not complete within 20 s", e);
-    }
-    return fail("the operation succeeded but was expected to fail");
+  static HttpException failure(CompletableFuture<?> future) {
+    return AsyncAssertions.awaitFailure(future);
   }
 
   /** Reads the body with readData and a buffer of {@code bufferSize} until READ_COMPLETE 0. */

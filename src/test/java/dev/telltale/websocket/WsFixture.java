@@ -1,8 +1,6 @@
 package dev.telltale.websocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.telltale.Connect;
 import dev.telltale.Handle;
@@ -15,10 +13,10 @@ import dev.telltale.ResponseHeaders;
 import dev.telltale.Session;
 import dev.telltale.WebSocket;
 import dev.telltale.testing.RecordingCallback;
+import dev.telltale.testkit.AsyncAssertions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -96,15 +94,8 @@ final class WsFixture implements AutoCloseable {
   }
 
   /** The HttpException a future failed with. */
-  static HttpException failure(CompletableFuture<?> future) throws Exception {
-    try {
-      future.get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return assertInstanceOf(HttpException.class, e.getCause());
-    } catch (TimeoutException e) {
-      throw new AssertionError("operation did not complete within 20 s", e);
-    }
-    return fail("the operation succeeded but was expected to fail");
+  static HttpException failure(CompletableFuture<?> future) {
+    return AsyncAssertions.awaitFailure(future);
   }
 
   /** The standard events of the upgrade request on a new connection to 127.0.0.1. */
