@@ -149,16 +149,48 @@ public final class CallbackDispatcher {
   private static final Runnable NO_FOLLOW_UP = () -> {};
 
   private void post(StatusEvent event, Runnable then) {
-    boolean owner;
+    Trampoline trampoline = TRAMPOLINE.get();
+    boolean defer;
+    Object first;
+    Runnable firstThen;
+    StatusCallback target;
+    int currentMask;
     synchronized (lock) {
       if (sealed) {
         return; // after HANDLE_CLOSING: the operation was cancelled already
       }
       enqueueAndMaybeRun(event, then);
-      owner = isFreeOwner(); // in the same lock: one acquisition per event on the hot path
+      if (!isFreeOwner()) {
+        return; // another thread, or this one further up the stack, delivers it
+      }
+      defer = trampoline.depth > 0;
+      if (defer) {
+        deferredHere = true; // see drainAsOwner
+        first = null;
+        firstThen = null;
+        target = null;
+        currentMask = 0;
+      } else {
+        // The common case, an event posted to an idle dispatcher: claim it and take the first item
+        // in this same lock, so delivering one notification costs two lock acquisitions (this one
+        // and the one that finds the queue empty), not four.
+        draining = true;
+        first = queue.poll();
+        firstThen = (Runnable) queue.poll();
+        target = callback;
+        currentMask = mask;
+        inCallback = true;
+      }
     }
-    if (owner) {
-      drainAsOwner();
+    if (defer) {
+      trampoline.deferred.add(this);
+      return;
+    }
+    trampoline.depth++;
+    try {
+      drainClaimed(first, firstThen, target, currentMask);
+    } finally {
+      unwind(trampoline);
     }
   }
 
@@ -248,28 +280,37 @@ public final class CallbackDispatcher {
   private void drainLoop(Trampoline trampoline) {
     trampoline.depth++;
     try {
-      drainQueue();
+      synchronized (lock) {
+        draining = true;
+      }
+      drainClaimed(null, null, null, 0);
     } finally {
-      trampoline.depth--;
-      if (trampoline.depth == 0) {
-        CallbackDispatcher next;
-        while ((next = trampoline.deferred.poll()) != null) {
-          synchronized (next.lock) {
-            next.deferredHere = false;
-          }
-          next.drainLoop(trampoline);
+      unwind(trampoline);
+    }
+  }
+
+  /** Leaves one level of delivery; the outermost runs the dispatchers deferred meanwhile. */
+  private static void unwind(Trampoline trampoline) {
+    trampoline.depth--;
+    if (trampoline.depth == 0) {
+      CallbackDispatcher next;
+      while ((next = trampoline.deferred.poll()) != null) {
+        synchronized (next.lock) {
+          next.deferredHere = false;
         }
+        next.drainLoop(trampoline);
       }
     }
   }
 
-  private void drainQueue() {
-    synchronized (lock) {
-      draining = true;
-    }
+  /**
+   * Delivers until the queue is empty, {@code draining} being set already; {@code first} (with
+   * its follow-up, the callback and mask read with it) is an item already taken, or null.
+   */
+  private void drainClaimed(Object first, Runnable firstThen, StatusCallback target, int currentMask) {
     boolean finished = false;
     try {
-      drainItems();
+      drainItems(first, firstThen, target, currentMask);
       finished = true;
     } finally {
       if (!finished) {
@@ -285,37 +326,42 @@ public final class CallbackDispatcher {
     }
   }
 
-  private void drainItems() {
+  private void drainItems(Object firstItem, Runnable firstThen, StatusCallback firstTarget,
+      int firstMask) {
     // A callback's return is recorded under the lock the next item is taken under, when no
     // follow-up runs in between: one lock acquisition per delivered notification instead of two.
     boolean returnPending = false;
+    Object item = firstItem;
+    Runnable then = firstThen;
+    StatusCallback target = firstTarget;
+    int currentMask = firstMask;
     while (true) {
-      Object item;
-      Runnable then;
-      StatusCallback target;
-      int currentMask;
-      synchronized (lock) {
-        if (returnPending) {
-          callbackReturned();
-          returnPending = false;
+      if (item == null) {
+        synchronized (lock) {
+          if (returnPending) {
+            callbackReturned();
+            returnPending = false;
+          }
+          if (queue.isEmpty()) {
+            draining = false;
+            runner = null;
+            wakeWaiters();
+            return;
+          }
+          item = queue.poll();
+          then = (Runnable) queue.poll();
+          target = callback;
+          currentMask = mask;
+          inCallback = true;
         }
-        if (queue.isEmpty()) {
-          draining = false;
-          runner = null;
-          wakeWaiters();
-          return;
-        }
-        item = queue.poll();
-        then = (Runnable) queue.poll();
-        target = callback;
-        currentMask = mask;
-        inCallback = true;
       }
+      Object current = item;
+      item = null; // the next turn takes the next one
       boolean followUp = (then != null && then != NO_FOLLOW_UP)
-          || item instanceof StatusEvent.HandleClosing;
+          || current instanceof StatusEvent.HandleClosing;
       try {
-        if (item != NO_EVENT && target != null) {
-          StatusEvent event = (StatusEvent) item;
+        if (current != NO_EVENT && target != null) {
+          StatusEvent event = (StatusEvent) current;
           if ((currentMask & event.status().value()) != 0) {
             invoke(target, event);
           }
@@ -333,7 +379,7 @@ public final class CallbackDispatcher {
         continue;
       }
       runFollowUp(then);
-      if (item instanceof StatusEvent.HandleClosing) {
+      if (current instanceof StatusEvent.HandleClosing) {
         Runnable after;
         synchronized (lock) {
           after = afterClosing;
