@@ -2,20 +2,14 @@ package dev.telltale.lifecycle;
 
 import dev.telltale.Connect;
 import dev.telltale.Handle;
-import dev.telltale.HttpException;
-import dev.telltale.NotificationFlags;
 import dev.telltale.Request;
 import dev.telltale.Session;
 import dev.telltale.testing.RecordingCallback;
-import dev.telltale.testkit.AsyncAssertions;
+import dev.telltale.testkit.RecordingSessionFixture;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -23,32 +17,21 @@ import java.util.stream.Collectors;
  * opened through it, so a test that fails half-way still closes everything (child first) for
  * LeakCheck.
  */
-final class Fixture implements AutoCloseable {
-  static final String HOST = "127.0.0.1";
-
-  final RecordingCallback rec = new RecordingCallback();
-  final Session session;
-  private final List<Handle> opened = new ArrayList<>();
-
+final class Fixture extends RecordingSessionFixture {
   Fixture() {
     this(Session.builder());
   }
 
   Fixture(Session.Builder builder) {
-    session = builder.build();
-    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
+    super(builder);
   }
 
   Connect connect(int port) {
-    Connect connect = session.connect(HOST, port);
-    opened.add(connect);
-    return connect;
+    return connect(HOST, port);
   }
 
   Request open(Connect connect, String method, String path) {
-    Request request = connect.openRequest(method, path);
-    opened.add(request);
-    return request;
+    return track(connect.openRequest(method, path));
   }
 
   /** Closes the request and waits for its HANDLE_CLOSING. */
@@ -62,6 +45,7 @@ final class Fixture implements AutoCloseable {
    * HANDLE_CLOSING before the next close so the order of the closings is fixed.
    */
   void closeAllAndAwait() {
+    List<Handle> opened = opened();
     for (int i = opened.size() - 1; i >= 0; i--) {
       opened.get(i).close();
       rec.awaitClosing(opened.get(i));
@@ -72,23 +56,7 @@ final class Fixture implements AutoCloseable {
 
   @Override
   public void close() {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-    session.close();
-  }
-
-  static <T> T await(CompletableFuture<T> future) throws Exception {
-    try {
-      return future.get(20, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("operation did not complete within 20 s", e);
-    }
-  }
-
-  /** The HttpException a future failed with. */
-  static HttpException failure(CompletableFuture<?> future) {
-    return AsyncAssertions.awaitFailure(future);
+    closeOpenedThenSession();
   }
 
   /** Reads the body with readData and a buffer of {@code bufferSize} until READ_COMPLETE 0. */

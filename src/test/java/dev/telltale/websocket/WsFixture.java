@@ -3,9 +3,6 @@ package dev.telltale.websocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.telltale.Connect;
-import dev.telltale.Handle;
-import dev.telltale.HttpException;
-import dev.telltale.NotificationFlags;
 import dev.telltale.OpenRequestFlag;
 import dev.telltale.Option;
 import dev.telltale.Request;
@@ -13,49 +10,31 @@ import dev.telltale.ResponseHeaders;
 import dev.telltale.Session;
 import dev.telltale.WebSocket;
 import dev.telltale.testing.RecordingCallback;
-import dev.telltale.testkit.AsyncAssertions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import dev.telltale.testkit.RecordingSessionFixture;
 
 /**
  * One session with a {@link RecordingCallback} installed before any child, the handles opened
  * through it (closed newest first at the end, so a failed test still leaves nothing for
  * LeakCheck), and the upgrade steps of §1.6's preamble.
  */
-final class WsFixture implements AutoCloseable {
-  static final String HOST = "127.0.0.1";
-
-  final RecordingCallback rec = new RecordingCallback();
-  final Session session;
-  private final List<Handle> opened = new ArrayList<>();
-
+final class WsFixture extends RecordingSessionFixture {
   WsFixture() {
     this(Session.builder());
   }
 
   WsFixture(Session.Builder builder) {
-    session = builder.build();
-    session.setStatusCallback(rec, NotificationFlags.ALL_NOTIFICATIONS);
+    super(builder);
   }
 
   Connect connect(int port) {
     return connect(HOST, port);
   }
 
-  Connect connect(String host, int port) {
-    Connect connect = session.connect(host, port);
-    opened.add(connect);
-    return connect;
-  }
-
   /** Opens a request with UPGRADE_TO_WEB_SOCKET set (and {@code secure} for wss). */
   Request upgradeRequest(Connect connect, String path, boolean secure) {
     Request request = secure ? connect.openRequest("GET", path, OpenRequestFlag.SECURE)
         : connect.openRequest("GET", path);
-    opened.add(request);
+    track(request);
     request.setOption(Option.UPGRADE_TO_WEB_SOCKET, true);
     return request;
   }
@@ -65,9 +44,7 @@ final class WsFixture implements AutoCloseable {
     await(request.sendRequest());
     ResponseHeaders headers = await(request.receiveResponse());
     assertEquals(101, headers.statusCode());
-    WebSocket socket = request.completeUpgrade(context);
-    opened.add(socket);
-    return socket;
+    return track(request.completeUpgrade(context));
   }
 
   /** Opens a plain ws:// upgrade to {@code port} and completes it. */
@@ -78,24 +55,8 @@ final class WsFixture implements AutoCloseable {
   /** Closes every handle opened here, newest first, then the session, and waits for the last. */
   @Override
   public void close() {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      opened.get(i).close();
-    }
-    session.close();
+    closeOpenedThenSession();
     rec.awaitClosing(session);
-  }
-
-  static <T> T await(CompletableFuture<T> future) throws Exception {
-    try {
-      return future.get(20, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("operation did not complete within 20 s", e);
-    }
-  }
-
-  /** The HttpException a future failed with. */
-  static HttpException failure(CompletableFuture<?> future) {
-    return AsyncAssertions.awaitFailure(future);
   }
 
   /** The standard events of the upgrade request on a new connection to 127.0.0.1. */
